@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what PortVeil's build, tests and benchmarks need on a fresh Debian machine (run as root).
+# Safe to run again: apt skips what is already there.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  nftables libnftables1      # the kernel table PortVeil owns, and the library it drives it through
+  iproute2 iputils-ping      # network namespaces and veth pairs for the tests
+  nmap masscan hping3        # real scanners, run only inside test namespaces
+  tcpdump                    # the analyze throughput baseline, and captures in tests
+  netcat-openbsd procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "dotnet SDK 10 is required (Debian: see https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
+  exit 1
+fi
+
+# Kernel modules the tests use; inside containers they may be built in or already loaded.
+for m in nf_tables nfnetlink_log veth; do modprobe "$m" 2>/dev/null || true; done

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace PortVeil.Cli.Commands;
+
+/// <summary>Every top-level command, one file each under Commands/. Add new commands here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}
