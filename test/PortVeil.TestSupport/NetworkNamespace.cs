@@ -5,7 +5,7 @@ namespace PortVeil.TestSupport;
 /// Commands run inside it through `ip netns exec` with an argument list, never a shell string.
 /// </summary>
 /// <remarks>Only documentation ranges are ever configured: 198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24, 2001:db8::/32.</remarks>
-public sealed class NetworkNamespace : IDisposable
+public sealed partial class NetworkNamespace : IDisposable
 {
     private bool _disposed;
 
