@@ -32,6 +32,17 @@ internal sealed unsafe class NflogSocket : IDisposable
 
     public int Handle => _fd;
 
+    /// <summary>The netlink port id the kernel gave this socket (tests send crafted messages to it).</summary>
+    public uint PortId
+    {
+        get
+        {
+            var address = default(Netlink.SocketAddress);
+            var length = sizeof(Netlink.SocketAddress);
+            return Sys.GetSockName(_fd, &address, &length) == 0 ? address.PortId : 0;
+        }
+    }
+
     /// <summary>The receive buffer the kernel granted (SO_RCVBUF reads back twice the requested size).</summary>
     public int ReceiveBufferSize => Sys.GetIntOption(_fd, Sys.SolSocket, Sys.SoRcvbuf);
 

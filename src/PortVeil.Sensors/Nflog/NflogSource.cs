@@ -80,6 +80,9 @@ public sealed class NflogSource : IPacketSource
     /// <summary>The NFLOG groups this source is bound to.</summary>
     public IReadOnlyList<ushort> Groups { get; }
 
+    /// <summary>The socket's netlink port id, so tests can send it crafted messages.</summary>
+    internal uint PortId => _socket.PortId;
+
     /// <summary>Socket receive buffer granted by the kernel, in bytes (twice the request, as the kernel reports it).</summary>
     public int ReceiveBufferSize { get; }
 
