@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PortVeil.Sensors.Interop;
 
 /// <summary>
-/// The BSD socket calls on raw file descriptors (socket(2), bind(2), setsockopt(2), recv(2), send(2), close(2)).
+/// The BSD socket calls on raw file descriptors (socket(2), bind(2), setsockopt(2), recv(2), send(2), sendto(2), close(2)).
 /// .NET's <see cref="System.Net.Sockets.Socket"/> has no AF_NETLINK, so netlink code talks to libc directly.
 /// </summary>
 /// <remarks>Every call sets errno; read it with <see cref="Marshal.GetLastPInvokeError"/> right after a -1.</remarks>
@@ -58,6 +58,9 @@ internal static partial class Sys
 
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static unsafe partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static unsafe partial nint SendTo(int fd, byte* buffer, nuint length, int flags, void* address, int addressLength);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -105,7 +105,7 @@ internal sealed unsafe class NflogSocket : IDisposable
         {
             if (!SendCommand(Sys.AfUnspec, group, NfnetlinkLog.CommandBind, out var errno))
             {
-                // EBUSY: another socket in this network namespace (ulogd, a second daemon) already owns the group.
+                // EPERM: another socket in this network namespace (ulogd, a second daemon) already owns the group.
                 throw Error("binding NFLOG group " + group.ToString(CultureInfo.InvariantCulture), errno);
             }
 

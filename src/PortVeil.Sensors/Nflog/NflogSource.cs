@@ -63,7 +63,7 @@ public sealed class NflogSource : IPacketSource
     /// configures copy mode and batching, and starts the reader thread.
     /// </summary>
     /// <exception cref="IOException">The socket could not be created or a group could not be bound (EPERM without
-    /// CAP_NET_ADMIN; EBUSY when another socket in the namespace owns the group).</exception>
+    /// CAP_NET_ADMIN, or when another socket in the namespace already owns the group).</exception>
     public static NflogSource Open(NflogOptions? options = null)
     {
         options ??= new NflogOptions();
