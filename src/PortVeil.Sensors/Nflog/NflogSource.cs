@@ -165,7 +165,16 @@ public sealed class NflogSource : IPacketSource
                     continue;
                 }
 
-                Process(new ReadOnlySpan<byte>(buffer, n), writer);
+                try
+                {
+                    Process(new ReadOnlySpan<byte>(buffer, n), writer);
+                }
+#pragma warning disable CA1031 // A decoder bug on one hostile datagram must not end the sensor: it is recorded and skipped.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    AddError(Volatile.Read(ref _messages), -1, "datagram skipped after an internal error: " + e.Message);
+                }
             }
         }
 

@@ -93,6 +93,31 @@ public class NflogRobustnessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_async_consumer_reads_live_events_from_the_channel()
+    {
+        using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
+        LoadRules(lab.Server, LogAndDrop);
+        using var source = OpenIn(lab.Server);
+
+        Hping.Syn(lab.Scanners[0], LabTopology.ServerIPv4, 3333, count: 3, intervalMicroseconds: 10_000);
+
+        using var cts = new CancellationTokenSource(TestTimeouts.Event);
+        var seen = new List<PacketEvent>();
+        await foreach (var packet in source.Events.ReadAllAsync(cts.Token))
+        {
+            seen.Add(packet);
+            if (seen.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.All(seen, e => Assert.Equal((ushort)3333, e.DestinationPort));
+        Assert.All(seen, e => Assert.Equal(NetAddress.Parse(lab.Scanners[0].IPv4), e.Source));
+        Assert.Equal(3, seen.Select(e => e.SourcePort).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_second_socket_cannot_take_a_bound_group_and_dispose_ends_the_stream()
     {
         using var ns = NetworkNamespace.Create("nfl");
