@@ -50,6 +50,23 @@ public class PcapReaderTests
         Assert.All(events, e => Assert.NotEqual(IpFamily.Unknown, e.Family));
     }
 
+    [Theory]
+    [MemberData(nameof(CorpusPcaps))]
+    public void Every_scanner_in_a_corpus_pcap_sent_exactly_the_ports_flags_and_icmp_types_of_the_truth(string file)
+    {
+        var truth = CorpusTruth.For(file);
+        using var reader = new PcapReader(RepoPaths.CorpusFile(file));
+        var events = ReadAll(reader);
+        foreach (var scanner in truth.Scanners)
+        {
+            var stats = ScannerStats.Of(events, scanner.Source, truth.Targets);
+            Assert.Equal(scanner.TcpPortsProbed, stats.TcpPorts.Count);
+            Assert.Equal(scanner.UdpPortsProbed, stats.UdpPorts.Count);
+            Assert.Equal(scanner.TcpFlagsSent.OrderBy(p => p.Key), stats.TcpFlags.OrderBy(p => p.Key));
+            Assert.Equal(scanner.IcmpTypesSent.OrderBy(p => p.Key), stats.IcmpTypes.OrderBy(p => p.Key));
+        }
+    }
+
     [Fact]
     public void Scanner_probes_in_s01_reach_1000_distinct_ports_with_syn()
     {
