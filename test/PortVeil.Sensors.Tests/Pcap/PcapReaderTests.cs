@@ -160,6 +160,40 @@ public class PcapReaderTests
     }
 
     [Fact]
+    public void Nflog_capture_in_a_little_endian_file_is_read()
+    {
+        var v4 = IPv4("198.51.100.7", "203.0.113.10", IpProtocol.Tcp, Tcp(40000, 3306, TcpFlags.Syn, options: Hex("020405B4")));
+        var prefix = "pv-unserved\0"u8.ToArray();
+        var frame = Concat(
+            Hex("02 00 0005"),
+            Hex("0800 0A00"), prefix[..4],                                                    // NFULA_PREFIX, 8 bytes
+            Hex("0800 0400 00000003"),                                                       // NFULA_IFINDEX_INDEV
+            [(byte)(4 + v4.Length), 0, 9, 0], v4);                                          // NFULA_PAYLOAD
+        var bytes = new PcapFileBuilder(239).Add(9_000_000_000, frame).ToArray();
+        using var reader = new PcapReader(new MemoryStream(bytes), "nflog.pcap");
+        Assert.Equal(LinkType.Nflog, reader.LinkType);
+        Assert.True(reader.TryRead(out var p));
+        Assert.Equal(3306, p.DestinationPort);
+        Assert.Equal(1460, p.Options.Mss);
+        Assert.Equal(9_000_000_000, p.TimestampNs);
+    }
+
+    [Fact]
+    public void Linux_cooked_v1_capture_skips_non_ip_frames_without_error()
+    {
+        var sll = new byte[16];
+        sll[14] = 0x08;
+        var arp = (byte[])sll.Clone();
+        arp[15] = 0x06;
+        var ip = IPv4("192.0.2.21", "203.0.113.10", IpProtocol.Udp, Udp(5353, 53));
+        var bytes = new PcapFileBuilder(113).Add(1, Concat(arp, new byte[28])).Add(2, Concat(sll, ip)).ToArray();
+        using var reader = new PcapReader(new MemoryStream(bytes), "sll.pcap");
+        Assert.Single(ReadAll(reader));
+        Assert.Equal(1, reader.Skipped);
+        Assert.Equal(0, reader.Errors.Count);
+    }
+
+    [Fact]
     public void Linux_cooked_capture_is_read()
     {
         var sll2 = new byte[20];
