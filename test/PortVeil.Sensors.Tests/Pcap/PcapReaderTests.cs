@@ -50,6 +50,23 @@ public class PcapReaderTests
         Assert.All(events, e => Assert.NotEqual(IpFamily.Unknown, e.Family));
     }
 
+    [Theory]
+    [MemberData(nameof(CorpusPcaps))]
+    public void Every_scanner_in_a_corpus_pcap_sent_exactly_the_ports_flags_and_icmp_types_of_the_truth(string file)
+    {
+        var truth = CorpusTruth.For(file);
+        using var reader = new PcapReader(RepoPaths.CorpusFile(file));
+        var events = ReadAll(reader);
+        foreach (var scanner in truth.Scanners)
+        {
+            var stats = ScannerStats.Of(events, scanner.Source, truth.Targets);
+            Assert.Equal(scanner.TcpPortsProbed, stats.TcpPorts.Count);
+            Assert.Equal(scanner.UdpPortsProbed, stats.UdpPorts.Count);
+            Assert.Equal(scanner.TcpFlagsSent.OrderBy(p => p.Key), stats.TcpFlags.OrderBy(p => p.Key));
+            Assert.Equal(scanner.IcmpTypesSent.OrderBy(p => p.Key), stats.IcmpTypes.OrderBy(p => p.Key));
+        }
+    }
+
     [Fact]
     public void Scanner_probes_in_s01_reach_1000_distinct_ports_with_syn()
     {
@@ -140,6 +157,40 @@ public class PcapReaderTests
         var events = ReadAll(reader);
         Assert.Single(events);
         Assert.Contains("snaplen", Assert.Single(reader.Errors.Kept).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nflog_capture_in_a_little_endian_file_is_read()
+    {
+        var v4 = IPv4("198.51.100.7", "203.0.113.10", IpProtocol.Tcp, Tcp(40000, 3306, TcpFlags.Syn, options: Hex("020405B4")));
+        var prefix = "pv-unserved\0"u8.ToArray();
+        var frame = Concat(
+            Hex("02 00 0005"),
+            Hex("0800 0A00"), prefix[..4],                                                    // NFULA_PREFIX, 8 bytes
+            Hex("0800 0400 00000003"),                                                       // NFULA_IFINDEX_INDEV
+            [(byte)(4 + v4.Length), 0, 9, 0], v4);                                          // NFULA_PAYLOAD
+        var bytes = new PcapFileBuilder(239).Add(9_000_000_000, frame).ToArray();
+        using var reader = new PcapReader(new MemoryStream(bytes), "nflog.pcap");
+        Assert.Equal(LinkType.Nflog, reader.LinkType);
+        Assert.True(reader.TryRead(out var p));
+        Assert.Equal(3306, p.DestinationPort);
+        Assert.Equal(1460, p.Options.Mss);
+        Assert.Equal(9_000_000_000, p.TimestampNs);
+    }
+
+    [Fact]
+    public void Linux_cooked_v1_capture_skips_non_ip_frames_without_error()
+    {
+        var sll = new byte[16];
+        sll[14] = 0x08;
+        var arp = (byte[])sll.Clone();
+        arp[15] = 0x06;
+        var ip = IPv4("192.0.2.21", "203.0.113.10", IpProtocol.Udp, Udp(5353, 53));
+        var bytes = new PcapFileBuilder(113).Add(1, Concat(arp, new byte[28])).Add(2, Concat(sll, ip)).ToArray();
+        using var reader = new PcapReader(new MemoryStream(bytes), "sll.pcap");
+        Assert.Single(ReadAll(reader));
+        Assert.Equal(1, reader.Skipped);
+        Assert.Equal(0, reader.Errors.Count);
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using PortVeil.Core;
 namespace PortVeil.Sensors.Tests.Support;
 
 /// <summary>
-/// Field-by-field equality for <see cref="PacketEvent"/>: the default struct Equals compares raw bits, padding
-/// included, so two identical events copied through different paths can compare unequal.
+/// Field-by-field equality for <see cref="PacketEvent"/>, so a failure names the field that differs (and time
+/// can be left out when two sensors use different clocks).
 /// </summary>
 internal static class EventAssert
 {
