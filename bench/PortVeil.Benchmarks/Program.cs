@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Running;
-using PortVeil.Benchmarks.Nflog;
+using PortVeil.Benchmarks.Analysis;
 
 namespace PortVeil.Benchmarks;
 
@@ -7,10 +7,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        // Live measurements that need namespaces and a kernel run as plain console modes; the rest is BDN.
-        if (args.Length > 0 && args[0] == "nflog-flood")
+        // Plain timing modes for measurements that BenchmarkDotNet cannot host (whole files, kernel I/O);
+        // everything else goes through BenchmarkSwitcher.
+        if (args.Length > 0 && args[0] == "analyze-throughput")
         {
-            return NflogFloodBenchmark.Run(args);
+            return AnalyzeThroughput.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

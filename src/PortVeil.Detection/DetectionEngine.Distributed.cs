@@ -116,6 +116,13 @@ public sealed partial class DetectionEngine
             return;
         }
 
+        // A guest behind the same /24 who mistyped one port is not part of the campaign: a member needs a scanner
+        // fingerprint on its probes, or a second failure, before the group's verdict covers it.
+        if (m.Tool is ScannerTool.Unknown && m.Failures < 2)
+        {
+            return;
+        }
+
         if (!member.IsIPv4)
         {
             // The scanner's /64 entry already spoke for all of its addresses.

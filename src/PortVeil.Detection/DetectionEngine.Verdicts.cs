@@ -92,11 +92,9 @@ public sealed partial class DetectionEngine
             }
         }
 
+        // SYNs with a full OS option set come from connect(): a connect scan, even when the same tool's raw
+        // host-discovery probes gave the source a fingerprint (nmap -sT still pings with a crafted SYN to 443).
         var kind = ProbeClassifier.ToScanKind(best);
-        if (kind == ScanKind.Connect && s.Tool is not ScannerTool.Unknown and not ScannerTool.RawSyn)
-        {
-            kind = ScanKind.Syn; // a tool fingerprint on an OS-option SYN is still a crafted packet
-        }
 
         if (hosts >= _options.SweepClassifyHosts && hosts > distinctPorts)
         {
