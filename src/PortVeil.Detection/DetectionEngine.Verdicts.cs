@@ -52,7 +52,7 @@ public sealed partial class DetectionEngine
             OpenPortsReached = open,
             FlagsSeen = s.FlagsSeen,
             Tool = s.Tool,
-            FingerprintDetail = FingerprintMatcher.Describe(s.Tool, s.FingerprintWindow, s.FingerprintMss),
+            FingerprintDetail = FingerprintMatcher.Describe(s.Tool, s.FingerprintWindow),
             HostsProbed = hosts,
             GroupMembers = members ?? [],
             FirstSeenNs = s.FirstSeenNs,
