@@ -92,11 +92,8 @@ public sealed partial class DetectionEngine
             }
         }
 
+        // A tool fingerprint from nmap's raw discovery SYN does not change a connect scan into a SYN scan.
         var kind = ProbeClassifier.ToScanKind(best);
-        if (kind == ScanKind.Connect && s.Tool is not ScannerTool.Unknown and not ScannerTool.RawSyn)
-        {
-            kind = ScanKind.Syn; // a tool fingerprint on an OS-option SYN is still a crafted packet
-        }
 
         if (hosts >= _options.SweepClassifyHosts && hosts > distinctPorts)
         {
