@@ -38,6 +38,12 @@ public sealed partial class DetectionEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid detection options: " + string.Join(" ", problems), nameof(options));
+        }
+
         _options = options;
         _sink = sink;
         _table = new SourceTable(options.Capacity, options.Ways, options.HashSecret, options.SuspectRetention.Ticks * 100, options.BenignRetention.Ticks * 100);

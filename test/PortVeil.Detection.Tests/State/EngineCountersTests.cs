@@ -29,6 +29,21 @@ public class EngineCountersTests
     }
 
     [Fact]
+    public void Invalid_options_are_refused_with_every_problem_named()
+    {
+        var options = new DetectionOptions { Capacity = 0, TrwTheta0 = 0.1, TrwTheta1 = 0.9, Window = TimeSpan.Zero };
+
+        var problems = options.Validate();
+        var error = Assert.Throws<ArgumentException>(() => new DetectionEngine(options, new CollectingSink()));
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains("Capacity", error.Message);
+        Assert.Contains("TrwTheta1", error.Message);
+        Assert.Contains("Window", error.Message);
+        Assert.Empty(new DetectionOptions().Validate());
+    }
+
+    [Fact]
     public void A_source_flagged_again_after_its_state_expired_gets_a_new_verdict()
     {
         var s = new Scenario();
