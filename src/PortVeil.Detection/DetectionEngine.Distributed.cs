@@ -116,6 +116,13 @@ public sealed partial class DetectionEngine
             return;
         }
 
+        // A guest in the same /24 with one typo has an ordinary OS SYN: membership needs a scanner fingerprint
+        // (raw SYN, nmap, masscan, …) or a second failure.
+        if (m.Tool == ScannerTool.Unknown && m.Failures < 2)
+        {
+            return;
+        }
+
         if (!member.IsIPv4)
         {
             // The scanner's /64 entry already spoke for all of its addresses.

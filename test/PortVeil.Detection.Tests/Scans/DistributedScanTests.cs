@@ -102,4 +102,21 @@ public class DistributedScanTests
         Assert.Contains(sink.Verdicts, v => v.Detector == DetectorKind.Distributed);
         Assert.All(sink.Verdicts, v => Assert.Equal(ScanKind.Syn, v.Scan));
     }
+
+    [Fact]
+    public void Guest_of_a_flagged_slash24_with_one_typo_is_not_flagged_as_a_member()
+    {
+        var s = new Scenario();
+        for (var i = 0; i < 12; i++)
+        {
+            s.Add(Events.NmapSyn($"198.51.100.{150 + i}", (ushort)(3000 + (i * 17)), i * 1.0));
+        }
+
+        s.TypoClient("198.51.100.200", 20, repeats: 1, typoPort: 8009);
+
+        var (_, sink) = EngineRun.Over(s, servedTcp: Scenario.OpenTcp);
+
+        Assert.NotEmpty(sink.Verdicts);
+        Assert.Null(sink.For("198.51.100.200"));
+    }
 }
