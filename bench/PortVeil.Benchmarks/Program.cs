@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Running;
 using PortVeil.Benchmarks.Analysis;
+using PortVeil.Benchmarks.Detection;
+using PortVeil.Benchmarks.Nflog;
 
 namespace PortVeil.Benchmarks;
 
@@ -7,11 +9,17 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        // Plain timing modes for measurements that BenchmarkDotNet cannot host (whole files, kernel I/O);
-        // everything else goes through BenchmarkSwitcher.
-        if (args.Length > 0 && args[0] == "analyze-throughput")
+        // Measurements that BenchmarkDotNet cannot host (whole files, memory of a full table, namespaces and a live
+        // kernel) run as plain console modes; everything else goes through BenchmarkSwitcher.
+        switch (args.Length > 0 ? args[0] : "")
         {
-            return AnalyzeThroughput.Run(args[1..]);
+            case "nflog-flood":
+                return NflogFloodBenchmark.Run(args);
+            case "analyze-throughput":
+                return AnalyzeThroughput.Run(args[1..]);
+            case "detection-memory":
+                DetectionMemoryReport.Run(Console.Out);
+                return 0;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -116,9 +116,9 @@ public sealed partial class DetectionEngine
             return;
         }
 
-        // A guest behind the same /24 who mistyped one port is not part of the campaign: a member needs a scanner
-        // fingerprint on its probes, or a second failure, before the group's verdict covers it.
-        if (m.Tool is ScannerTool.Unknown && m.Failures < 2)
+        // A guest in the same /24 with one typo has an ordinary OS SYN: membership needs a scanner fingerprint
+        // (raw SYN, nmap, masscan, …) or a second failure.
+        if (m.Tool == ScannerTool.Unknown && m.Failures < 2)
         {
             return;
         }

@@ -79,7 +79,6 @@ public sealed partial class DetectionEngine
             {
                 s.Tool = tool;
                 s.FingerprintWindow = packet.Window;
-                s.FingerprintMss = packet.Options.Mss;
             }
         }
 
@@ -122,10 +121,10 @@ public sealed partial class DetectionEngine
                 break;
         }
 
-        var nowMs = (int)Math.Min(int.MaxValue, (now - s.FirstSeenNs) / 1_000_000);
-        if (nowMs - s.WindowStartMs > _windowMs || nowMs < s.WindowStartMs)
+        var tick = (ushort)(now / SourceState.WindowTickNs);
+        if ((ushort)(tick - s.WindowStartTick) > _windowTicks || s.WindowWeight == 0)
         {
-            s.WindowStartMs = nowMs;
+            s.WindowStartTick = tick;
             s.WindowWeight = 0;
         }
 

@@ -21,18 +21,18 @@ public sealed partial class DetectionEngine
                 if ((flags & (TcpFlags.Syn | TcpFlags.Ack)) == (TcpFlags.Syn | TcpFlags.Ack))
                 {
                     Served.MarkSeen(IpProtocol.Tcp, localPort);
-                    Settle(remote, IpProtocol.Tcp, localPort, open: true, answeredTcp: true, now);
+                    Settle(remote, localPort, open: true, answeredTcp: true, now);
                 }
                 else if ((flags & TcpFlags.Rst) != 0)
                 {
-                    Settle(remote, IpProtocol.Tcp, localPort, open: false, answeredTcp: false, now);
+                    Settle(remote, localPort, open: false, answeredTcp: false, now);
                 }
                 else if ((flags & TcpFlags.Syn) == 0 && localPort < _options.EphemeralPortStart)
                 {
                     // Established traffic from a service port: the port is served (a capture that started
                     // mid-connection never saw the SYN/ACK).
                     Served.MarkSeen(IpProtocol.Tcp, localPort);
-                    Settle(remote, IpProtocol.Tcp, localPort, open: true, answeredTcp: false, now);
+                    Settle(remote, localPort, open: true, answeredTcp: false, now);
                 }
 
                 break;
@@ -40,7 +40,7 @@ public sealed partial class DetectionEngine
             case IpProtocol.UdpLite:
             case IpProtocol.Sctp:
                 // Learn only from answers to a source we track: the host's own outgoing queries say nothing.
-                if (Settle(remote, packet.Protocol, localPort, open: true, answeredTcp: false, now))
+                if (Settle(remote, localPort, open: true, answeredTcp: false, now))
                 {
                     Served.MarkSeen(packet.Protocol, localPort);
                 }
@@ -53,7 +53,7 @@ public sealed partial class DetectionEngine
                     : packet.IcmpType == 1 && packet.IcmpCode == 4;
                 if (unreachable && packet.QuotedProtocol is IpProtocol.Udp or IpProtocol.UdpLite)
                 {
-                    Settle(remote, IpProtocol.Udp, packet.QuotedDestinationPort, open: false, answeredTcp: false, now);
+                    Settle(remote, packet.QuotedDestinationPort, open: false, answeredTcp: false, now);
                 }
 
                 break;
@@ -61,7 +61,7 @@ public sealed partial class DetectionEngine
     }
 
     /// <summary>Applies a reply's outcome to the remote's address entry (and its /64); true when a probe matched.</summary>
-    private bool Settle(NetAddress remote, IpProtocol protocol, ushort port, bool open, bool answeredTcp, long now)
+    private bool Settle(NetAddress remote, ushort port, bool open, bool answeredTcp, long now)
     {
         if (remote.IsLoopbackOrUnspecified)
         {
@@ -76,7 +76,6 @@ public sealed partial class DetectionEngine
             matched |= SettleEntry(in prefix, port, open, answeredTcp, now);
         }
 
-        _ = protocol;
         return matched;
     }
 

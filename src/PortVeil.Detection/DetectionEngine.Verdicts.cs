@@ -52,7 +52,7 @@ public sealed partial class DetectionEngine
             OpenPortsReached = open,
             FlagsSeen = s.FlagsSeen,
             Tool = s.Tool,
-            FingerprintDetail = FingerprintMatcher.Describe(s.Tool, s.FingerprintWindow, s.FingerprintMss),
+            FingerprintDetail = FingerprintMatcher.Describe(s.Tool, s.FingerprintWindow),
             HostsProbed = hosts,
             GroupMembers = members ?? [],
             FirstSeenNs = s.FirstSeenNs,
@@ -92,8 +92,7 @@ public sealed partial class DetectionEngine
             }
         }
 
-        // SYNs with a full OS option set come from connect(): a connect scan, even when the same tool's raw
-        // host-discovery probes gave the source a fingerprint (nmap -sT still pings with a crafted SYN to 443).
+        // A tool fingerprint from nmap's raw discovery SYN does not change a connect scan into a SYN scan.
         var kind = ProbeClassifier.ToScanKind(best);
 
         if (hosts >= _options.SweepClassifyHosts && hosts > distinctPorts)

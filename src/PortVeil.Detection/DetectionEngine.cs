@@ -31,13 +31,19 @@ public sealed partial class DetectionEngine
     private readonly float _trwUpper;
     private readonly float _trwLower;
     private readonly long _windowNs;
-    private readonly int _windowMs;
+    private readonly int _windowTicks;
     private long _clockNs;
 
     public DetectionEngine(DetectionOptions options, IVerdictSink sink)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid detection options: " + string.Join(" ", problems), nameof(options));
+        }
+
         _options = options;
         _sink = sink;
         _table = new SourceTable(options.Capacity, options.Ways, options.HashSecret, options.SuspectRetention.Ticks * 100, options.BenignRetention.Ticks * 100);
@@ -47,7 +53,7 @@ public sealed partial class DetectionEngine
         _trwUpper = (float)Math.Log(options.TrwBeta / options.TrwAlpha);
         _trwLower = (float)Math.Log((1 - options.TrwBeta) / (1 - options.TrwAlpha));
         _windowNs = options.Window.Ticks * 100;
-        _windowMs = (int)Math.Max(1, options.Window.TotalMilliseconds);
+        _windowTicks = (int)Math.Clamp(_windowNs / SourceState.WindowTickNs, 1, ushort.MaxValue / 2);
         foreach (var port in options.TripwirePorts)
         {
             _tripwires[port >> 6] |= 1UL << (port & 63);

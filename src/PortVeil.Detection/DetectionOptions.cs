@@ -63,4 +63,51 @@ public sealed class DetectionOptions
 
     /// <summary>Secret for the table's keyed hash; 0 = random per engine (the default: attackers cannot aim at one bucket).</summary>
     public ulong HashSecret { get; set; }
+
+    /// <summary>Every problem with these settings, named by property; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Ways < 1 || Ways > 64)
+        {
+            problems.Add($"{nameof(Ways)} must be 1..64 (is {Ways}).");
+        }
+
+        if (Capacity < Math.Max(1, Ways) || Capacity > 100_000_000)
+        {
+            problems.Add($"{nameof(Capacity)} must be between {nameof(Ways)} and 100,000,000 (is {Capacity}).");
+        }
+
+        if (Window <= TimeSpan.Zero || Window > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"{nameof(Window)} must be between 0 and 10 minutes (is {Window}).");
+        }
+
+        if (!(TrwTheta1 > 0 && TrwTheta1 < TrwTheta0 && TrwTheta0 < 1))
+        {
+            problems.Add($"{nameof(TrwTheta1)} < {nameof(TrwTheta0)} must both lie in (0, 1) (are {TrwTheta1} and {TrwTheta0}).");
+        }
+
+        if (!(TrwAlpha > 0 && TrwAlpha < TrwBeta && TrwBeta < 1))
+        {
+            problems.Add($"{nameof(TrwAlpha)} < {nameof(TrwBeta)} must both lie in (0, 1) (are {TrwAlpha} and {TrwBeta}).");
+        }
+
+        if (WindowWeightThreshold < 1 || ClosedPortThreshold < 1 || StealthThreshold < 1 || SweepMinHosts < 2 || DistributedMinSources < 2 || DistributedMinClosedPorts < 1)
+        {
+            problems.Add("Thresholds must be positive (sweeps and distributed groups need at least 2 hosts / sources).");
+        }
+
+        if (SuspectRetention < BenignRetention || BenignRetention <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(SuspectRetention)} must be at least {nameof(BenignRetention)}, and both positive.");
+        }
+
+        if (GroupCapacity < 4 || GroupVerdictBudget < 1)
+        {
+            problems.Add($"{nameof(GroupCapacity)} must be at least 4 and {nameof(GroupVerdictBudget)} at least 1.");
+        }
+
+        return problems;
+    }
 }

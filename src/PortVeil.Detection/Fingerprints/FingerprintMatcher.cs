@@ -71,12 +71,12 @@ internal static class FingerprintMatcher
     }
 
     /// <summary>One line naming what matched, for the evidence.</summary>
-    public static string? Describe(ScannerTool tool, ushort window, ushort mss) => tool switch
+    public static string? Describe(ScannerTool tool, ushort window) => tool switch
     {
         ScannerTool.Masscan => "IP-ID = (destination ^ port ^ sequence) & 0xFFFF (masscan)",
         ScannerTool.Mirai => "TCP sequence number = destination address (Mirai)",
         ScannerTool.Zmap => "IP-ID 54321 (legacy zmap)",
-        ScannerTool.Nmap => $"window {window}, lone MSS option {mss}, 44-byte SYN (nmap -sS)",
+        ScannerTool.Nmap => $"window {window}, a lone MSS option, 44-byte SYN (nmap -sS)",
         ScannerTool.Hping => $"window {window}, no TCP options (hping3 default)",
         ScannerTool.RawSyn => $"window {window}, SYN without SACK-permitted or window scale (raw packet, not an OS stack)",
         _ => null,

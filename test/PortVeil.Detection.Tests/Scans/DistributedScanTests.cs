@@ -75,4 +75,48 @@ public class DistributedScanTests
 
         Assert.Empty(EngineRun.Over(s).Sink.Verdicts);
     }
+
+    [Fact]
+    public void Eleven_sources_of_a_slash24_probing_three_to_five_ports_each_with_no_replies_are_all_flagged()
+    {
+        // Seen in a kernel log (inbound SYNs only, no replies): nmap SYNs from 192.0.2.165-175, varied TTLs,
+        // 3-5 ports each, interleaved within a few milliseconds, beside benign clients of the same /24.
+        var s = new Scenario();
+        var r = s.Random;
+        s.HttpClient("192.0.2.21", 8080, 0, 30);
+        s.ServiceMonitor("192.0.2.29", 0, 30);
+        var port = 5000;
+        for (var i = 0; i < 11; i++)
+        {
+            var probes = 3 + (i % 3);
+            for (var k = 0; k < probes; k++)
+            {
+                s.Add(Events.NmapSyn($"192.0.2.{165 + i}", (ushort)(port += 1 + r.Next(300)), 10 + (r.NextDouble() * 0.02)) with { Ttl = (byte)(40 + r.Next(20)) });
+            }
+        }
+
+        var (_, sink) = EngineRun.Over(s, servedTcp: Scenario.OpenTcp);
+
+        Assert.Equal(11, sink.Verdicts.Count);
+        Assert.All(sink.Verdicts, v => Assert.InRange(v.Source.Address.V4 & 0xFF, 165u, 175u));
+        Assert.Contains(sink.Verdicts, v => v.Detector == DetectorKind.Distributed);
+        Assert.All(sink.Verdicts, v => Assert.Equal(ScanKind.Syn, v.Scan));
+    }
+
+    [Fact]
+    public void Guest_of_a_flagged_slash24_with_one_typo_is_not_flagged_as_a_member()
+    {
+        var s = new Scenario();
+        for (var i = 0; i < 12; i++)
+        {
+            s.Add(Events.NmapSyn($"198.51.100.{150 + i}", (ushort)(3000 + (i * 17)), i * 1.0));
+        }
+
+        s.TypoClient("198.51.100.200", 20, repeats: 1, typoPort: 8009);
+
+        var (_, sink) = EngineRun.Over(s, servedTcp: Scenario.OpenTcp);
+
+        Assert.NotEmpty(sink.Verdicts);
+        Assert.Null(sink.For("198.51.100.200"));
+    }
 }

@@ -99,7 +99,7 @@ public class SlowScanTests
         var s = new Scenario();
         s.SynScan(Scanner, DozenPorts.Where(p => Array.IndexOf(Scenario.OpenTcp, p) < 0).ToArray(), 0, 300);
 
-        var (_, sink) = EngineRun.Over(s, new DetectionOptions { SuspectRetention = TimeSpan.FromMinutes(4), HashSecret = 5 });
+        var (_, sink) = EngineRun.Over(s, new DetectionOptions { SuspectRetention = TimeSpan.FromMinutes(4), BenignRetention = TimeSpan.FromMinutes(1), HashSecret = 5 });
 
         Assert.Empty(sink.Verdicts);
     }

@@ -92,6 +92,16 @@ public class TcpScanTests
         Assert.Equal("198.51.100.8", v.Source.Address.ToString());
     }
 
+    [Fact]
+    public void Nmap_connect_scan_after_raw_host_discovery_is_still_connect_and_names_nmap()
+    {
+        var (_, sink) = EngineRun.Over(TopPortsScan((s, ports) => s.ConnectScan(Scanner, ports, 4.01, 0.00006)));
+
+        var v = Assert.Single(sink.Verdicts);
+        Assert.Equal(ScanKind.Connect, v.Scan);
+        Assert.Equal(ScannerTool.Nmap, v.Tool);
+    }
+
     [Theory]
     [InlineData(TcpFlags.Fin, ScanKind.Fin)]
     [InlineData(TcpFlags.None, ScanKind.Null)]

@@ -8,9 +8,10 @@ namespace PortVeil.Detection.Tests.State;
 public class SourceTableTests
 {
     [Fact]
-    public void Source_state_is_exactly_128_bytes()
+    public void A_tracked_source_costs_128_bytes_entry_and_tag_together()
     {
         Assert.Equal(SourceState.Size, Unsafe.SizeOf<SourceState>());
+        Assert.Equal(128, SourceTable.BytesPerSlot);
     }
 
     [Fact]
