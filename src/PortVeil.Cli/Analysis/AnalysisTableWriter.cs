@@ -32,6 +32,13 @@ internal static class AnalysisTableWriter
             console.MarkupLine(
                 $"[bold]{Markup.Escape(r.File)}[/]: {r.Packets:N0} packets over {span}, host {Markup.Escape(hosts)}, " +
                 $"{r.Errors.Count} bad records, [bold]{r.Scanners.Count} scanner(s)[/]");
+            if (r.InferredServed is not null)
+            {
+                console.MarkupLine(
+                    $"[yellow]A kernel log holds no replies; served ports were guessed as {Markup.Escape(ServedPortInference.Describe(r.InferredServed))}. " +
+                    "Pass --served with the ports this host really serves for exact results.[/]");
+            }
+
             if (r.Scanners.Count == 0)
             {
                 console.WriteLine();

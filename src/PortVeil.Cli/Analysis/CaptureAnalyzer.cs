@@ -39,7 +39,16 @@ internal sealed class CaptureAnalyzer
         {
             var collector = new VerdictCollector();
             var engine = new DetectionEngine(_options(), collector);
-            foreach (var spec in _served)
+            var served = _served;
+            IReadOnlyList<PortSpec>? inferred = null;
+            if (served.Count == 0 && source.Format == CaptureFormat.KernelLog)
+            {
+                // A kernel log has no replies to learn open ports from: guess them (see ServedPortInference).
+                inferred = ServedPortInference.FromKernelLog(path);
+                served = inferred;
+            }
+
+            foreach (var spec in served)
             {
                 for (var p = (int)spec.First; p <= spec.Last; p++)
                 {
@@ -85,6 +94,7 @@ internal sealed class CaptureAnalyzer
                 Errors = source.Errors,
                 Scanners = collector.Build(path, (proto, port) => engine.Served.IsServed(proto, port)),
                 LocalAddresses = direction.LocalAddresses,
+                InferredServed = inferred,
                 FirstNs = first,
                 LastNs = last,
             };

@@ -18,6 +18,9 @@ internal sealed class FileAnalysis
 
     public IReadOnlyCollection<NetAddress> LocalAddresses { get; init; } = [];
 
+    /// <summary>Served ports guessed from a kernel log when --served was not given; null otherwise.</summary>
+    public IReadOnlyList<PortSpec>? InferredServed { get; init; }
+
     public long FirstNs { get; init; }
 
     public long LastNs { get; init; }

@@ -20,11 +20,11 @@ public class CorpusAnalysisTests
         return data;
     }
 
-    private static (CorpusTruth Truth, FileAnalysis Result) Run(string name)
+    private static (CorpusTruth Truth, FileAnalysis Result) Run(string name, bool tellServed = true)
     {
         var truth = CorpusTruth.All().Single(t => Path.GetFileName(t.InputFile) == name);
         var served = new List<PortSpec>();
-        if (truth.IsKernelLog)
+        if (truth.IsKernelLog && tellServed)
         {
             // A kernel log holds only inbound packets: what is open must be told, as a user would with --served.
             Assert.True(PortSpec.TryParseList(CorpusTruth.LabServedPorts, served, out _));
@@ -34,6 +34,35 @@ public class CorpusAnalysisTests
         Assert.Null(result.FatalError);
         Assert.Equal(0, result.Errors.Count);
         return (truth, result);
+    }
+
+    public static TheoryData<string> KernelLogs()
+    {
+        var data = new TheoryData<string>();
+        foreach (var t in CorpusTruth.All().Where(t => t.IsKernelLog))
+        {
+            data.Add(Path.GetFileName(t.InputFile));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelLogs))]
+    public void A_kernel_log_without_served_ports_still_finds_every_scanner_and_flags_no_guest(string input)
+    {
+        var (truth, result) = Run(input, tellServed: false);
+        Assert.NotNull(result.InferredServed);
+        var flagged = result.Scanners.Select(s => s.SourceText).ToHashSet(StringComparer.Ordinal);
+        foreach (var scanner in truth.Scanners)
+        {
+            Assert.Contains(scanner.Source, flagged);
+        }
+
+        foreach (var benign in truth.Benign)
+        {
+            Assert.DoesNotContain(benign, flagged);
+        }
     }
 
     [Theory]
