@@ -63,8 +63,13 @@ public sealed partial class SqliteStore
         return Task.FromResult<IReadOnlyList<StoredIncident>>(list);
     }
 
-    // Nanoseconds since the epoch fit a long until 2262; DateTimeOffset ticks are 100 ns.
-    private static long ToUnixNs(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+    // Nanoseconds since the epoch fit a long from 1678 to 2262; DateTimeOffset ticks are 100 ns. Bounds beyond
+    // that (DateTimeOffset.MinValue/MaxValue for "everything since") saturate instead of wrapping around.
+    private static long ToUnixNs(DateTimeOffset t)
+    {
+        var ticks = t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return ticks > long.MaxValue / 100 ? long.MaxValue : ticks < long.MinValue / 100 ? long.MinValue : ticks * 100;
+    }
 
     private static SqliteCommand InsertIncidentCommand(SqliteConnection c, SqliteTransaction? tx)
     {
