@@ -124,13 +124,14 @@ public sealed class EventWriter : IAsyncDisposable
 
     /// <summary>
     /// Completes when every record accepted before the call has been written, dropped or set aside. While storage
-    /// is down this waits (bounded by <paramref name="cancellationToken"/>); producers are never affected.
+    /// is down this waits (bounded by <paramref name="cancellationToken"/>); producers are never affected. Returns at
+    /// once after disposal (what was left is in <see cref="EventWriterStats.LostOnShutdown"/>).
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var target = Interlocked.Read(ref _accepted);
         Wake();
-        while (Completed < target)
+        while (Completed < target && !_loop.IsCompleted)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
