@@ -94,6 +94,40 @@ public sealed class EventWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Deleting_the_database_directory_buffers_writes_with_a_clear_error_until_it_is_restored()
+    {
+        using var store = _db.Open();
+        await using var writer = new EventWriter(store, FastRetries());
+        var before = Some.Ban(Some.Address(1), Some.T0, TimeSpan.FromHours(1));
+        writer.TryWriteBan(before);
+        await writer.FlushAsync(new CancellationTokenSource(TestTimeouts.Event).Token);
+
+        Directory.Delete(Path.GetDirectoryName(_db.Path)!, recursive: true);
+        var during = Some.Ban(Some.Address(2), Some.T0, TimeSpan.FromHours(1));
+        Assert.True(writer.TryWriteBan(during));
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(writer.TryWriteEvent(Some.Event(Some.Address(3), Some.T0.AddMinutes(i))));
+        }
+
+        await Eventually.TrueAsync(() => writer.Stats.Retries >= 2, "the writer to notice the missing database");
+        Assert.Contains($"'{_db.Path}' was deleted or moved", writer.Stats.LastError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(_db.Path)), "nothing may silently recreate the file");
+
+        // The operator restores the database (here: a fresh one with the schema, as a restart would make).
+        using (var restored = _db.Open())
+        {
+            Assert.Empty(await restored.ListActiveBansAsync(Some.T0));
+        }
+
+        await writer.FlushAsync(new CancellationTokenSource(TestTimeouts.Event).Token);
+
+        Assert.Equal(during.Id, Assert.Single(await store.ListActiveBansAsync(Some.T0)).Ban.Id);
+        Assert.Equal(100, (await store.ListEventsAsync(Some.T0, Some.T0.AddDays(1))).Count);
+        Assert.True(writer.Stats.Healthy);
+    }
+
+    [Fact]
     public async Task A_full_event_buffer_drops_the_oldest_events_but_keeps_every_ban()
     {
         using var store = _db.Open(busyTimeoutMs: 50);
