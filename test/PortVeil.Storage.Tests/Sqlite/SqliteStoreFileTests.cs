@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;
+using PortVeil.Core;
 using PortVeil.TestSupport;
 
 namespace PortVeil.Storage.Tests.Sqlite;
@@ -76,6 +77,36 @@ public sealed class SqliteStoreFileTests : IDisposable
         Assert.Contains("move it aside", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Kernel bans keep working", ex.Message, StringComparison.Ordinal);
         Assert.Equal(garbage, File.ReadAllBytes(_db.Path));
+    }
+
+    [Fact]
+    public async Task A_database_damaged_behind_its_header_gives_the_corrupt_error_on_use()
+    {
+        using (var store = _db.Open())
+        {
+            var events = new List<EventAggregate>();
+            for (var i = 0; i < 2000; i++)
+            {
+                events.Add(Some.Event(NetAddress.FromV4(0xC633_6400u + (uint)(i % 250)), Some.T0.AddMinutes(i / 250)));
+            }
+
+            await store.AddEventsAsync(events);
+        }
+
+        SqliteConnection.ClearAllPools(); // last connection closed: WAL checkpointed into the file
+        var bytes = File.ReadAllBytes(_db.Path);
+        Assert.True(bytes.Length > 16 * 4096, $"{bytes.Length} bytes");
+        new Random(99).NextBytes(bytes.AsSpan(4096));
+        File.WriteAllBytes(_db.Path, bytes);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            using var store = _db.Open();
+            await store.ListEventsAsync(Some.T0, Some.T0.AddDays(1));
+        });
+
+        Assert.Equal(StorageErrorKind.Corrupt, ex.Kind);
+        Assert.Contains(_db.Path, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
