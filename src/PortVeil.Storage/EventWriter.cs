@@ -165,8 +165,10 @@ public sealed class EventWriter : IAsyncDisposable
 
         var lost = _batch.Count + _events.Reader.Count + _priority.Reader.Count;
         Interlocked.Add(ref _lostOnShutdown, lost);
+
+        // _wake is left undisposed on purpose: a producer whose write won the race with TryComplete may still call
+        // Wake() after this point, and a SemaphoreSlim without a wait handle holds nothing to release.
         _stop.Dispose();
-        _wake.Dispose();
     }
 
     private long Completed =>

@@ -99,7 +99,9 @@ public sealed partial class SqliteStore : IBanStore, IIncidentStore, IEventStore
     }
 
     /// <summary>Closes the pooled connections of this database.</summary>
-    public void Dispose()
+    public void Dispose() => ClearPool();
+
+    private void ClearPool()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
@@ -189,7 +191,7 @@ public sealed partial class SqliteStore : IBanStore, IIncidentStore, IEventStore
         // One stat per call (~1 µs, per batch rather than per record) turns that into a clear error instead.
         if (!File.Exists(DatabasePath))
         {
-            Dispose();
+            ClearPool();
             throw new StorageException(
                 StorageErrorKind.CannotOpen,
                 DatabasePath,
