@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+using PortVeil.Core;
+
+namespace PortVeil.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string EventColumns = "source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms";
+
+    // Upsert-add: a bucket flushed in two parts (a batch boundary inside a minute) ends up as one row.
+    private const string UpsertEventSql =
+        "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms) " +
+        "VALUES (@source, @bucket, @protocol, @tag, @packets, @ports, @first, @last) " +
+        "ON CONFLICT (source, bucket_ms, protocol, tag) DO UPDATE SET " +
+        "packets = event_minutes.packets + excluded.packets, " +
+        "distinct_ports = max(event_minutes.distinct_ports, excluded.distinct_ports), " +
+        "first_ms = min(event_minutes.first_ms, excluded.first_ms), " +
+        "last_ms = max(event_minutes.last_ms, excluded.last_ms)";
+
+    public Task AddEventsAsync(IReadOnlyList<EventAggregate> aggregates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(aggregates);
+        if (aggregates.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        Run(c =>
+        {
+            using var tx = c.BeginTransaction(deferred: false);
+            WriteEvents(c, tx, aggregates);
+            tx.Commit();
+            return 0;
+        }, cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<EventAggregate>> ListEventsAsync(DateTimeOffset since, DateTimeOffset until, NetAddress? source = null, int limit = 10_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var list = Run(c =>
+        {
+            using var cmd = Command(
+                c,
+                null,
+                source is null
+                    ? $"SELECT {EventColumns} FROM event_minutes WHERE bucket_ms >= @from AND bucket_ms < @to ORDER BY bucket_ms, source, protocol, tag LIMIT @limit"
+                    : $"SELECT {EventColumns} FROM event_minutes WHERE bucket_ms >= @from AND bucket_ms < @to AND source = @source ORDER BY bucket_ms, protocol, tag LIMIT @limit");
+            cmd.Parameters.AddWithValue("@from", since.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("@to", until.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("@limit", limit);
+            if (source is { } s)
+            {
+                cmd.Parameters.AddWithValue("@source", s.ToString());
+            }
+
+            var rows = new List<EventAggregate>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                rows.Add(new EventAggregate
+                {
+                    Source = NetAddress.Parse(r.GetString(0)),
+                    BucketStartMs = r.GetInt64(1),
+                    Protocol = (IpProtocol)r.GetInt32(2),
+                    Tag = (PacketTag)r.GetInt32(3),
+                    Packets = r.GetInt64(4),
+                    DistinctPorts = r.GetInt32(5),
+                    FirstSeenMs = r.GetInt64(6),
+                    LastSeenMs = r.GetInt64(7),
+                });
+            }
+
+            return rows;
+        }, cancellationToken);
+        return Task.FromResult<IReadOnlyList<EventAggregate>>(list);
+    }
+
+    private static void WriteEvents(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<EventAggregate> aggregates)
+    {
+        if (aggregates.Count == 0)
+        {
+            return;
+        }
+
+        using var cmd = Command(c, tx, UpsertEventSql);
+        var source = cmd.Parameters.Add("@source", SqliteType.Text);
+        var bucket = cmd.Parameters.Add("@bucket", SqliteType.Integer);
+        var protocol = cmd.Parameters.Add("@protocol", SqliteType.Integer);
+        var tag = cmd.Parameters.Add("@tag", SqliteType.Integer);
+        var packets = cmd.Parameters.Add("@packets", SqliteType.Integer);
+        var ports = cmd.Parameters.Add("@ports", SqliteType.Integer);
+        var first = cmd.Parameters.Add("@first", SqliteType.Integer);
+        var last = cmd.Parameters.Add("@last", SqliteType.Integer);
+        cmd.Prepare();
+        for (var i = 0; i < aggregates.Count; i++)
+        {
+            var a = aggregates[i];
+            source.Value = a.Source.ToString();
+            bucket.Value = a.BucketStartMs;
+            protocol.Value = (int)a.Protocol;
+            tag.Value = (int)a.Tag;
+            packets.Value = a.Packets;
+            ports.Value = a.DistinctPorts;
+            first.Value = a.FirstSeenMs;
+            last.Value = a.LastSeenMs;
+            cmd.ExecuteNonQuery();
+        }
+    }
+}
