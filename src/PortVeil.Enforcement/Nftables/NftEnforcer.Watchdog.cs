@@ -8,7 +8,13 @@ public sealed partial class NftEnforcer
 {
     private readonly Thread? _watchdog;
     private readonly CancellationTokenSource _stop = new();
-    private bool _tableCreated;
+    private volatile bool _tableCreated;
+
+    /// <summary>nft's error text when an in-place repair was refused and the table had to be rebuilt.</summary>
+    public string? LastRepairError { get; private set; }
+
+    /// <summary>The last error the watchdog met (it keeps going), for `portveil doctor` and logs.</summary>
+    public Exception? LastWatchdogError { get; private set; }
 
     /// <summary>
     /// True when the kernel holds our table with every set and every chain at its expected rule count.
@@ -16,23 +22,8 @@ public sealed partial class NftEnforcer
     /// </summary>
     public async Task<bool> IsTableIntactAsync()
     {
-        var command = new NftTableBuilder(_ruleset.Table);
-        var list = System.Text.Encoding.UTF8.GetBytes(
-            new JsonObject
-            {
-                ["nftables"] = new JsonArray(new JsonObject
-                {
-                    ["list"] = new JsonObject { ["table"] = new JsonObject { ["family"] = "inet", ["name"] = command.Table } },
-                }),
-            }.ToJsonString());
-        var r = await _nft.RunAsync(list, terse: true).ConfigureAwait(false);
-        if (!r.Succeeded)
-        {
-            return false;
-        }
-
-        var shape = NftListing.ReadShape(r.Output);
-        if (!shape.Sets.IsSupersetOf(_ruleset.ExpectedSets))
+        var shape = await ReadShapeAsync().ConfigureAwait(false);
+        if (shape is null || !shape.Sets.IsSupersetOf(_ruleset.ExpectedSets))
         {
             return false;
         }
@@ -46,6 +37,22 @@ public sealed partial class NftEnforcer
         }
 
         return true;
+    }
+
+    /// <summary>Our table's sets and rule counts, or null when it does not exist.</summary>
+    private async Task<NftListing.TableShape?> ReadShapeAsync()
+    {
+        var command = new NftTableBuilder(_ruleset.Table);
+        var list = System.Text.Encoding.UTF8.GetBytes(
+            new JsonObject
+            {
+                ["nftables"] = new JsonArray(new JsonObject
+                {
+                    ["list"] = new JsonObject { ["table"] = new JsonObject { ["family"] = "inet", ["name"] = command.Table } },
+                }),
+            }.ToJsonString());
+        var r = await _nft.RunAsync(list, terse: true).ConfigureAwait(false);
+        return r.Succeeded ? NftListing.ReadShape(r.Output) : null;
     }
 
     /// <summary>
@@ -66,17 +73,19 @@ public sealed partial class NftEnforcer
             }
         }
 
-        var (batch, restored) = BuildTableBatch(restoreBans);
+        var existing = (await ReadShapeAsync().ConfigureAwait(false))?.Sets;
+        var (batch, restored) = BuildTableBatch(restoreBans, existing);
         var r = await _nft.RunAsync(batch).ConfigureAwait(false);
         if (!r.Succeeded)
         {
+            LastRepairError = r.Error;
             await DeleteOurTableAsync().ConfigureAwait(false);
             if (prelude.Length > 0)
             {
                 (await _nft.RunAsync(System.Text.Encoding.UTF8.GetBytes(prelude), json: false).ConfigureAwait(false)).EnsureSuccess("create gating sets");
             }
 
-            (batch, restored) = BuildTableBatch(restoreBans);
+            (batch, restored) = BuildTableBatch(restoreBans, null);
             (await _nft.RunAsync(batch).ConfigureAwait(false)).EnsureSuccess("create table");
         }
 
@@ -90,10 +99,10 @@ public sealed partial class NftEnforcer
         (await _nft.RunAsync(b.ToUtf8()).ConfigureAwait(false)).EnsureSuccess("delete stale table");
     }
 
-    private (byte[] Batch, int Restored) BuildTableBatch(bool restoreBans)
+    private (byte[] Batch, int Restored) BuildTableBatch(bool restoreBans, IReadOnlySet<string>? existingSets)
     {
         var b = new NftTableBuilder(_ruleset.Table);
-        _ruleset.AppendTo(b);
+        _ruleset.AppendTo(b, existingSets);
         var restored = 0;
         if (restoreBans)
         {
@@ -210,9 +219,10 @@ public sealed partial class NftEnforcer
                     TableRestored?.Invoke(restored);
                 }
             }
-            catch (NftException)
+            catch (Exception e) when (e is NftException or InvalidOperationException or System.Text.Json.JsonException or IOException)
             {
                 // The next round tries again; a failing nft must not kill the watchdog.
+                LastWatchdogError = e;
             }
         }
     }

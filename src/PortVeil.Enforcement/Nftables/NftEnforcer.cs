@@ -33,7 +33,9 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         _nft = new NftContext(_options.DryRun, _options.NetworkNamespacePath);
         if (_options.Watchdog && !_options.DryRun)
         {
+            // Started here, so it inherits the constructing thread's namespace; it idles until the table exists.
             _watchdog = new Thread(WatchdogLoop) { IsBackground = true, Name = "portveil nft watchdog" };
+            _watchdog.Start();
         }
     }
 
@@ -51,10 +53,6 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     public async Task EnsureTableAsync(CancellationToken cancellationToken = default)
     {
         await ApplyTableAsync(restoreBans: true).ConfigureAwait(false);
-        if (_watchdog is { ThreadState: ThreadState.Unstarted })
-        {
-            _watchdog.Start();
-        }
     }
 
     public Task BanAsync(SourceKey source, TimeSpan duration, CancellationToken cancellationToken = default) =>

@@ -31,8 +31,17 @@ public sealed class NftTableBuilder
     /// `add set`: <paramref name="types"/> is one type or several for a concatenation; timeouts are whole seconds
     /// (nft 1.0.6 JSON input ignores anything else, measured).
     /// </summary>
+    /// <summary>Sets <see cref="AddSet"/> leaves out because they exist already.</summary>
+    public IReadOnlySet<string>? SkipSets { get; set; }
+
     public NftTableBuilder AddSet(string name, string[] types, string[] flags, long? timeoutSeconds = null, int? size = null, bool counter = false)
     {
+        SetNames.Add(name);
+        if (SkipSets?.Contains(name) == true)
+        {
+            return this;
+        }
+
         var set = new JsonObject
         {
             ["name"] = name,
@@ -58,7 +67,6 @@ public sealed class NftTableBuilder
             set["stmt"] = new JsonArray(NftExpr.Counter());
         }
 
-        SetNames.Add(name);
         return Command("add", "set", set);
     }
 

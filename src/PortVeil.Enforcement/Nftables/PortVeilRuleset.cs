@@ -125,10 +125,16 @@ public sealed class PortVeilRuleset
     /// Appends the whole table to <paramref name="b"/>, idempotently: `add` of an existing table, set or chain is a
     /// no-op, chains are flushed before their rules are added, and set elements (bans) are kept.
     /// </summary>
-    public void AppendTo(NftTableBuilder b)
+    /// <remarks>
+    /// Sets that already exist are left out (<paramref name="existingSets"/>): nft marks sets used from the packet
+    /// path `dynamic`, a flag its 1.0.6 JSON parser cannot write, so an `add set` of the same set would differ in
+    /// flags and be refused with EEXIST.
+    /// </remarks>
+    public void AppendTo(NftTableBuilder b, IReadOnlySet<string>? existingSets = null)
     {
         ArgumentNullException.ThrowIfNull(b);
         _ruleCounts.Clear();
+        b.SkipSets = existingSets;
         var o = Options;
         b.AddTable();
         b.AddSet(Banned4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);

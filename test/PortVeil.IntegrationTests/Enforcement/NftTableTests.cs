@@ -32,19 +32,26 @@ public class NftTableTests
     }
 
     [Fact]
-    public async Task Ensuring_the_table_twice_keeps_bans_and_adds_no_duplicate_rules()
+    public async Task A_restarted_enforcer_keeps_the_kernels_bans_and_served_ports_and_adds_no_duplicate_rules()
     {
         using var ns = NetworkNamespace.Create("nft");
-        using var enforcer = ns.RunInside(() => new NftEnforcer(new NftEnforcerOptions { Watchdog = false }));
-        await enforcer.EnsureTableAsync();
-        await enforcer.BanAsync(SourceKey.ForAddress(NetAddress.Parse("203.0.113.9")), TimeSpan.FromMinutes(5));
+        var banned = SourceKey.ForAddress(NetAddress.Parse("203.0.113.9"));
+        using (var first = ns.RunInside(() => new NftEnforcer(new NftEnforcerOptions { Watchdog = false })))
+        {
+            await first.EnsureTableAsync();
+            await first.BanAsync(banned, TimeSpan.FromMinutes(5));
+            await first.UpdateServedAsync([new(IpProtocol.Tcp, 22)], []);
+        }
+
         var before = ns.Exec("nft", "-a", "list", "chain", "inet", "portveil", "mangle").StdOut.Split('\n').Length;
 
-        await enforcer.EnsureTableAsync();
+        using var second = ns.RunInside(() => new NftEnforcer(new NftEnforcerOptions { Watchdog = false }));
+        await second.EnsureTableAsync();
 
+        Assert.Null(second.LastRepairError);
         var after = ns.Exec("nft", "-a", "list", "chain", "inet", "portveil", "mangle").StdOut.Split('\n').Length;
         Assert.Equal(before, after);
-        var bans = await enforcer.ListAsync();
-        Assert.Contains(bans, b => b.Source == SourceKey.ForAddress(NetAddress.Parse("203.0.113.9")));
+        Assert.Contains(await second.ListAsync(), b => b.Source == banned);
+        Assert.Contains(("tcp", 22), await second.ListServedAsync());
     }
 }
