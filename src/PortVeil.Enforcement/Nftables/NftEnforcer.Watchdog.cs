@@ -20,9 +20,11 @@ public sealed partial class NftEnforcer
     /// True when the kernel holds our table with every set and every chain at its expected rule count.
     /// A terse listing (no set elements) keeps this cheap with many bans.
     /// </summary>
-    public async Task<bool> IsTableIntactAsync()
+    public Task<bool> IsTableIntactAsync() => IsTableIntactAsync(_nft);
+
+    private async Task<bool> IsTableIntactAsync(NftContext nft)
     {
-        var shape = await ReadShapeAsync().ConfigureAwait(false);
+        var shape = await ReadShapeAsync(nft).ConfigureAwait(false);
         if (shape is null || !shape.Sets.IsSupersetOf(_ruleset.ExpectedSets))
         {
             return false;
@@ -40,7 +42,7 @@ public sealed partial class NftEnforcer
     }
 
     /// <summary>Our table's sets and rule counts, or null when it does not exist.</summary>
-    private async Task<NftListing.TableShape?> ReadShapeAsync()
+    private async Task<NftListing.TableShape?> ReadShapeAsync(NftContext nft)
     {
         var command = new NftTableBuilder(_ruleset.Table);
         var list = System.Text.Encoding.UTF8.GetBytes(
@@ -51,7 +53,7 @@ public sealed partial class NftEnforcer
                     ["list"] = new JsonObject { ["table"] = new JsonObject { ["family"] = "inet", ["name"] = command.Table } },
                 }),
             }.ToJsonString());
-        var r = await _nft.RunAsync(list, terse: true).ConfigureAwait(false);
+        var r = await nft.RunAsync(list, terse: true).ConfigureAwait(false);
         return r.Succeeded ? NftListing.ReadShape(r.Output) : null;
     }
 
@@ -73,7 +75,7 @@ public sealed partial class NftEnforcer
             }
         }
 
-        var existing = (await ReadShapeAsync().ConfigureAwait(false))?.Sets;
+        var existing = (await ReadShapeAsync(_nft).ConfigureAwait(false))?.Sets;
         var (batch, restored) = BuildTableBatch(restoreBans, existing);
         var r = await _nft.RunAsync(batch).ConfigureAwait(false);
         if (!r.Succeeded)
@@ -116,7 +118,13 @@ public sealed partial class NftEnforcer
                     var left = (expiry - now) / (double)_time.TimestampFrequency;
                     if (left <= 0)
                     {
-                        (expired ??= []).Add(key);
+                        // Kernel timeouts are rounded up to whole seconds: keep the record a little longer, so a
+                        // re-ban in that second still renews (delete + add) instead of adding to a dying element.
+                        if (left < -5)
+                        {
+                            (expired ??= []).Add(key);
+                        }
+
                         continue;
                     }
 
@@ -186,6 +194,9 @@ public sealed partial class NftEnforcer
         }
 
         using var monitor = _options.NetlinkMonitor ? NftEventMonitor.TryOpen(_options.WatchdogInterval) : null;
+
+        // Checks read through a context of their own, so a check never queues in front of a ban.
+        using var checker = new NftContext();
         var lastCheck = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
@@ -212,7 +223,7 @@ public sealed partial class NftEnforcer
             lastCheck = Stopwatch.GetTimestamp();
             try
             {
-                if (_tableCreated && !IsTableIntactAsync().GetAwaiter().GetResult())
+                if (_tableCreated && !IsTableIntactAsync(checker).GetAwaiter().GetResult())
                 {
                     var restored = ApplyTableAsync(restoreBans: true).GetAwaiter().GetResult();
                     Interlocked.Increment(ref _repairs);

@@ -19,6 +19,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     // Bans we made (or saw in the kernel), with their absolute expiry, so the watchdog can restore them.
     private readonly Dictionary<SourceKey, long> _active = [];
     private long _repairs;
+    private int _pruneAt = 1024;
 
     // Set contents the daemon owns, restored with the table after someone else flushed it.
     private readonly HashSet<ServedPorts.ServedPort> _served = [];
@@ -53,6 +54,12 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     public async Task EnsureTableAsync(CancellationToken cancellationToken = default)
     {
         await ApplyTableAsync(restoreBans: true).ConfigureAwait(false);
+
+        // Learn the bans a previous run left in the kernel (they outlive the daemon).
+        if (!_options.DryRun)
+        {
+            await ListAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task BanAsync(SourceKey source, TimeSpan duration, CancellationToken cancellationToken = default) =>
@@ -66,29 +73,37 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             return;
         }
 
-        var now = _time.GetTimestamp();
-        var batch = new NftElements(_ruleset.Table);
-        try
+        // The last request for a source wins; a batch never names a source twice.
+        var unique = new Dictionary<SourceKey, BanRequest>(bans.Count);
+        foreach (var b in bans)
         {
-            lock (_gate)
-            {
-                foreach (var b in bans)
-                {
-                    _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
-                }
-            }
+            unique[b.Source] = b;
+        }
 
-            // add (no-op if present) + delete + add-with-timeout: a re-ban gets its new timeout, atomically.
-            WriteBanCommands(batch, bans, SourceKeyKind.IPv4, PortVeilRuleset.Banned4);
-            WriteBanCommands(batch, bans, SourceKeyKind.IPv6, PortVeilRuleset.Banned6);
-            WriteBanCommands(batch, bans, SourceKeyKind.IPv6Prefix64, PortVeilRuleset.Banned6Prefix64);
-            var result = await _nft.RunAsync(batch.Complete()).ConfigureAwait(false);
-            result.EnsureSuccess($"ban of {bans.Count} source(s)");
-        }
-        finally
+        var fresh = new List<BanRequest>(unique.Count);
+        var renewed = new List<BanRequest>();
+        var now = _time.GetTimestamp();
+        lock (_gate)
         {
-            batch.Dispose();
+            PruneExpired(now);
+            foreach (var b in unique.Values)
+            {
+                // A source we banned before may still be in the kernel: it needs delete + add to get the new
+                // timeout (an add alone keeps the old one). A fresh source needs a single add: half the work.
+                (_active.ContainsKey(b.Source) ? renewed : fresh).Add(b);
+                _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
+            }
         }
+
+        using var batch = new NftElements(_ruleset.Table);
+        foreach (var (kind, set) in BanSets)
+        {
+            WriteBanCommands(batch, renewed, kind, set, renew: true);
+            WriteBanCommands(batch, fresh, kind, set, renew: false);
+        }
+
+        var result = await _nft.RunAsync(batch.Complete()).ConfigureAwait(false);
+        result.EnsureSuccess($"ban of {unique.Count} source(s)");
     }
 
     public async Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default)
@@ -110,7 +125,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         using var batch = new NftElements(_ruleset.Table);
 
         // add (no-op if present) then delete: an already expired ban is not an error.
-        foreach (var (kind, set) in BanSets)
+        foreach (var (kind, set) in AllBanSets)
         {
             if (!Contains(sources, kind))
             {
@@ -139,20 +154,21 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     public async Task<IReadOnlyList<ActiveBan>> ListAsync(CancellationToken cancellationToken = default)
     {
         var bans = new List<ActiveBan>();
-        foreach (var (kind, set) in BanSets)
+        foreach (var (kind, set) in AllBanSets)
         {
             var r = await _nft.RunAsync(ListSetCommand(set)).ConfigureAwait(false);
             r.EnsureSuccess($"list set {set}");
-            NftListing.ReadBans(r.Output, kind, bans);
+            NftListing.ReadBans(r.Output, kind, set.StartsWith("reflex", StringComparison.Ordinal), bans);
         }
 
-        // Bans the kernel made by itself (reflex meter) join our record, so a repair restores them too.
+        // The daemon's bans already in the kernel (from before a restart) join our record, so a repair restores
+        // them and a re-ban renews their timeout.
         var now = _time.GetTimestamp();
         lock (_gate)
         {
             foreach (var b in bans)
             {
-                if (!_active.ContainsKey(b.Source) && b.Remaining > TimeSpan.Zero)
+                if (!b.ByReflex && !_active.ContainsKey(b.Source) && b.Remaining > TimeSpan.Zero)
                 {
                     _active[b.Source] = now + (long)(b.Remaining.TotalSeconds * _time.TimestampFrequency);
                 }
@@ -260,6 +276,13 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         (SourceKeyKind.IPv6Prefix64, PortVeilRuleset.Banned6Prefix64),
     ];
 
+    private static readonly (SourceKeyKind Kind, string Set)[] AllBanSets =
+    [
+        .. BanSets,
+        (SourceKeyKind.IPv4, PortVeilRuleset.ReflexBanned4),
+        (SourceKeyKind.IPv6, PortVeilRuleset.ReflexBanned6),
+    ];
+
     private byte[] ListSetCommand(string set) => System.Text.Encoding.UTF8.GetBytes(
         System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -275,6 +298,32 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             },
         }));
 
+    /// <summary>Drops record entries expired more than 5 s ago, once the record has doubled since the last pass.</summary>
+    private void PruneExpired(long now)
+    {
+        if (_active.Count < _pruneAt)
+        {
+            return;
+        }
+
+        var grace = 5 * _time.TimestampFrequency;
+        List<SourceKey>? expired = null;
+        foreach (var (key, expiry) in _active)
+        {
+            if (expiry + grace < now)
+            {
+                (expired ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in expired ?? [])
+        {
+            _active.Remove(key);
+        }
+
+        _pruneAt = Math.Max(1024, _active.Count * 2);
+    }
+
     private static bool Contains(IReadOnlyList<SourceKey> sources, SourceKeyKind kind)
     {
         foreach (var s in sources)
@@ -288,7 +337,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         return false;
     }
 
-    private static void WriteBanCommands(NftElements batch, IReadOnlyList<BanRequest> bans, SourceKeyKind kind, string set)
+    private static void WriteBanCommands(NftElements batch, List<BanRequest> bans, SourceKeyKind kind, string set, bool renew)
     {
         var any = false;
         foreach (var b in bans)
@@ -305,7 +354,8 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             return;
         }
 
-        foreach (var verb in (string[])["add", "delete"])
+        // add (no-op if present) + delete + add-with-timeout: the renewed ban gets its new timeout, atomically.
+        foreach (var verb in renew ? (string[])["add", "delete"] : [])
         {
             batch.BeginElements(verb, set);
             foreach (var b in bans)

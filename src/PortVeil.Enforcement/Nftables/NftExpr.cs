@@ -16,6 +16,10 @@ internal static class NftExpr
 
     public static JsonObject Ct(string key) => new() { ["ct"] = new JsonObject { ["key"] = key } };
 
+    /// <summary>`fib daddr type`: local, unicast, broadcast… for the packet's destination.</summary>
+    public static JsonObject FibDaddrType() =>
+        new() { ["fib"] = new JsonObject { ["result"] = "type", ["flags"] = Array("daddr") } };
+
     public static JsonObject Match(JsonNode left, JsonNode right, string op = "==") =>
         new() { ["match"] = new JsonObject { ["op"] = op, ["left"] = left, ["right"] = right } };
 

@@ -7,16 +7,18 @@ namespace PortVeil.Enforcement.Nftables;
 /// <summary>
 /// PortVeil's own `table inet portveil` (DESIGN.md, "Kernel side"), built from typed options:
 /// <code>
-/// chain raw     (filter prerouting -300): drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64
+/// chain raw     (filter prerouting -300): drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
+///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
-///   lo and @allow4/@allow6 accept; IPv6 neighbour discovery accept; ct state invalid drop (not logged);
+///   lo, non-local destinations (routed or bridged traffic) and @allow4/@allow6 accept;
+///   IPv6 neighbour discovery accept; ct state invalid drop (not logged);
 ///   ct state established,related accept; ICMP echo logged as pv:unserved and accepted; non-port protocols accept;
 ///   [fingerprint] SYN without sack-perm and window options: log pv:fp, drop;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
 /// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
 ///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept
-/// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @banned { saddr timeout T }; drop
+/// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
 /// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
 /// </code>
 /// Unserved ports are dropped silently: no RST, no ICMP unreachable, so the host looks filtered, not closed.
@@ -44,6 +46,10 @@ public sealed class PortVeilRuleset
     public const string PendingYoung6 = "pending_young6";
     public const string Reflex4 = "reflex4";
     public const string Reflex6 = "reflex6";
+
+    /// <summary>Bans the reflex meter made from the packet path; apart from the daemon's, so a daemon ban's timeout is never shadowed by one.</summary>
+    public const string ReflexBanned4 = "reflex_banned4";
+    public const string ReflexBanned6 = "reflex_banned6";
 
     /// <summary>NFLOG prefixes: the contract with the NFLOG sensor.</summary>
     public const string PrefixUnserved = "pv:unserved";
@@ -160,6 +166,10 @@ public sealed class PortVeilRuleset
             b.AddSet(Reflex6, ["ipv6_addr"], ["timeout"], 60, o.TrackingSetSize);
         }
 
+        // Always there (even with the meter off), so the raw chain's shape does not depend on options.
+        b.AddSet(ReflexBanned4, ["ipv4_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
+        b.AddSet(ReflexBanned6, ["ipv6_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
+
         b.AddBaseChain(RawChain, "prerouting", -300);
         b.AddBaseChain(MangleChain, "prerouting", -150);
         b.AddChain(ServedChain);
@@ -199,12 +209,18 @@ public sealed class PortVeilRuleset
         Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Banned4)), Counter(), Drop());
         Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Banned6)), Counter(), Drop());
         Rule(b, RawChain, Match(And(Payload("ip6", "saddr"), "ffff:ffff:ffff:ffff::"), SetRef(Banned6Prefix64)), Counter(), Drop());
+        Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(ReflexBanned4)), Counter(), Drop());
+        Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(ReflexBanned6)), Counter(), Drop());
     }
 
     private void AppendMangle(NftTableBuilder b)
     {
         var o = Options;
         Rule(b, MangleChain, Match(Meta("iifname"), "lo"), Accept());
+
+        // Only packets for this host are policed: before DNAT, a Docker-published port still has the host's
+        // address; traffic routed or bridged through the host (container to container, a LAN behind it) is not ours.
+        Rule(b, MangleChain, Match(FibDaddrType(), "local", "!="), Accept());
         Rule(b, MangleChain, Match(Payload("ip", "saddr"), SetRef(Allow4)), Accept());
         Rule(b, MangleChain, Match(Payload("ip6", "saddr"), SetRef(Allow6)), Accept());
         Rule(b, MangleChain, Match(Payload("icmpv6", "type"), AnonymousSet(NeighbourDiscovery)), Accept());
@@ -269,7 +285,7 @@ public sealed class PortVeilRuleset
         if (o.ReflexMeter)
         {
             var banSeconds = Seconds(o.ReflexBanTime);
-            foreach (var (proto, reflex, banned) in new[] { ("ip", Reflex4, Banned4), ("ip6", Reflex6, Banned6) })
+            foreach (var (proto, reflex, banned) in new[] { ("ip", Reflex4, ReflexBanned4), ("ip6", Reflex6, ReflexBanned6) })
             {
                 Rule(b, UnservedChain, Match(Meta("nfproto"), proto == "ip" ? "ipv4" : "ipv6"),
                     SetStatement("update", reflex, Payload(proto, "saddr"), LimitOver(o.ReflexThreshold, o.ReflexThreshold)),

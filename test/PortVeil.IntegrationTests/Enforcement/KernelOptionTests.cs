@@ -38,6 +38,7 @@ public class KernelOptionTests
         var ban = Assert.Single(await enforcer.ListAsync());
         Assert.Equal(SourceKey.ForAddress(NetAddress.Parse(ServerAndScanner.ScannerV4)), ban.Source);
         Assert.Equal(TimeSpan.FromMinutes(2), ban.Timeout);
+        Assert.True(ban.ByReflex);
         Assert.False(net.Ping(ServerAndScanner.ServerV4));
     }
 
