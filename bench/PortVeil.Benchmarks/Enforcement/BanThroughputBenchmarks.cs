@@ -9,7 +9,8 @@ namespace PortVeil.Benchmarks.Enforcement;
 /// <summary>
 /// Ban and unban throughput through libnftables into a real kernel set, inside a throwaway network namespace.
 /// One operation = one batch (one transaction) of <see cref="BatchSize"/> sources; divide by BatchSize for a
-/// per-ban cost. The watchdog runs as in production (its netlink monitor makes the kernel emit one event per
+/// per-ban cost. `Ban` re-bans sources already banned (the renewal path: add + delete + add, so the new timeout
+/// wins); <see cref="FreshBanBenchmarks"/> measures first bans (a single add). The watchdog runs as in production (its netlink monitor makes the kernel emit one event per
 /// element, which is part of the real cost).
 /// </summary>
 [MemoryDiagnoser]

@@ -4,7 +4,7 @@ namespace PortVeil.Enforcement.ServedPorts;
 
 /// <summary>
 /// Keeps the served set current: every <see cref="ServedPortWatcherOptions.PollInterval"/> it reads listening
-/// sockets (/proc/thread-self/net) and DNAT-published ports (a JSON listing of the ruleset), diffs them with the
+/// sockets (sock_diag netlink, /proc/thread-self/net as a fallback) and DNAT-published ports (a JSON listing of the ruleset), diffs them with the
 /// last snapshot and pushes the change into `@served` in one transaction. All reads happen on the watcher's own
 /// thread, which lives in the namespace being watched.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed class ServedPortWatcher : IDisposable
     private readonly Lock _gate = new();
     private readonly List<TaskCompletionSource<ServedPortsChange>> _waiters = [];
     private SortedSet<ServedPort> _current = [];
+    private SockDiagListeners? _sockDiag;
     private long _errors;
 
     /// <summary>
@@ -51,6 +52,9 @@ public sealed class ServedPortWatcher : IDisposable
             }
         }
     }
+
+    /// <summary>Where listening sockets come from: "sock_diag", or "/proc" when sock_diag is unavailable.</summary>
+    public string ListenerSource => _sockDiag is null ? "/proc" : "sock_diag";
 
     /// <summary>Polls that failed (an unreadable file, nft refusing a command); each is retried at the next poll.</summary>
     public long Errors => Interlocked.Read(ref _errors);
@@ -94,6 +98,8 @@ public sealed class ServedPortWatcher : IDisposable
             }
         }
 
+        // Opened on this thread, so the netlink socket belongs to the watched namespace.
+        _sockDiag = SockDiagListeners.TryOpen();
         while (!_stop.IsCancellationRequested)
         {
             ServedPortsChange change;
@@ -129,12 +135,21 @@ public sealed class ServedPortWatcher : IDisposable
                 w.TrySetCanceled();
             }
         }
+
+        _sockDiag?.Dispose();
     }
 
     private ServedPortsChange Poll()
     {
         var next = new SortedSet<ServedPort>(_options.AlwaysServed);
-        ProcNetListeners.Read(next);
+        var sockets = new HashSet<ServedPort>();
+        if (_sockDiag is null || !_sockDiag.TryRead(sockets))
+        {
+            sockets.Clear();
+            ProcNetListeners.Read(sockets);
+        }
+
+        next.UnionWith(sockets);
         if (_options.IncludeDnat)
         {
             var r = _nft.Run("{\"nftables\":[{\"list\":{\"ruleset\":null}}]}"u8, terse: true).EnsureSuccess("list ruleset");

@@ -96,6 +96,7 @@ public class DnatAndServedPortTests
             Assert.True(ServerAndScanner.WaitUntil(() => watcher.Snapshot.Contains(new ServedPort(IpProtocol.Tcp, 5555)), TestTimeouts.Event));
             Assert.True(ServerAndScanner.WaitUntil(() => watcher.Snapshot.Contains(new ServedPort(IpProtocol.Udp, 5353)), TestTimeouts.Event));
             Assert.DoesNotContain(new ServedPort(IpProtocol.Tcp, 6666), watcher.Snapshot);
+            Assert.Equal("sock_diag", watcher.ListenerSource);
             var kernel = await enforcer.ListServedAsync();
             Assert.Contains(("tcp", 5555), kernel);
             Assert.Contains(("udp", 5353), kernel);
