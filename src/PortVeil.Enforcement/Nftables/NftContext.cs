@@ -92,6 +92,11 @@ public sealed class NftContext : IDisposable
             {
                 item.Completion.SetResult(Execute(item));
             }
+            catch (Exception e)
+            {
+                // Never leave a caller waiting forever; the context thread keeps serving.
+                item.Completion.TrySetException(e);
+            }
             finally
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);

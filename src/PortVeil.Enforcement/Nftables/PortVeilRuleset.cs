@@ -7,7 +7,7 @@ namespace PortVeil.Enforcement.Nftables;
 /// <summary>
 /// PortVeil's own `table inet portveil` (DESIGN.md, "Kernel side"), built from typed options:
 /// <code>
-/// chain raw     (filter prerouting -300): drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
+/// chain raw     (filter prerouting -300): @allow4/@allow6 accept; drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
 ///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
 ///   lo, non-local destinations (routed or bridged traffic) and @allow4/@allow6 accept;
@@ -206,6 +206,10 @@ public sealed class PortVeilRuleset
 
     private void AppendRaw(NftTableBuilder b)
     {
+        // The allowlist always wins, even over a ban (a spoofed flood must never lock out the admin or gateway).
+        // accept ends only this chain; the packet still meets the mangle chain.
+        Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Allow4)), Accept());
+        Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Allow6)), Accept());
         Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Banned4)), Counter(), Drop());
         Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Banned6)), Counter(), Drop());
         Rule(b, RawChain, Match(And(Payload("ip6", "saddr"), "ffff:ffff:ffff:ffff::"), SetRef(Banned6Prefix64)), Counter(), Drop());

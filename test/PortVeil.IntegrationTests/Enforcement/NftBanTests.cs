@@ -84,4 +84,25 @@ public class NftBanTests
         var bans = await enforcer.ListAsync();
         Assert.Equal(TimeSpan.FromHours(2), bans.Single(b => b.Source == V4("203.0.113.10")).Timeout);
     }
+
+    [Fact]
+    public async Task An_allowlisted_source_is_never_dropped_even_when_banned_or_scanning()
+    {
+        using var net = ServerAndScanner.Create();
+        using var enforcer = net.StartEnforcer(new PortVeil.Enforcement.Nftables.PortVeilRulesetOptions { ReflexThreshold = 2 });
+        await enforcer.EnsureTableAsync();
+        await enforcer.SetAllowListAsync([(NetAddress.Parse("198.51.100.0"), 24)]);
+
+        await enforcer.BanAsync([new BanRequest(V4(ServerAndScanner.ScannerV4), TimeSpan.FromMinutes(5))]);
+        Assert.True(net.Ping(ServerAndScanner.ServerV4), "allowlist beats a ban");
+
+        // Five unserved openers would trip a reflex threshold of 2, but allowlisted sources never reach the meter.
+        for (var port = 3000; port < 3005; port++)
+        {
+            net.Scanner.Exec("hping3", ["-S", "-c", "1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), ServerAndScanner.ServerV4], TestTimeouts.Command);
+        }
+
+        Assert.DoesNotContain(await enforcer.ListAsync(), b => b.ByReflex);
+        Assert.Equal(0, net.RawDrops());
+    }
 }
