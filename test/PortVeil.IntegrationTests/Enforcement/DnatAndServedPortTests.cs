@@ -65,6 +65,28 @@ public class DnatAndServedPortTests
     }
 
     [Fact]
+    public async Task An_opener_to_a_DNAT_published_port_is_logged_with_its_original_port()
+    {
+        using var net = ServerAndScanner.Create();
+        net.Server.Exec("nft", ["-f", "-"], TestTimeouts.Command, NatTable).EnsureSuccess("nat table");
+        using var enforcer = net.StartEnforcer();
+        await enforcer.EnsureTableAsync();
+        await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, 8080)], []);
+
+        // tcpdump reads the same NFLOG group the sensor binds. Three logged packets: the gated first SYN to 8080,
+        // its accepted retransmit, and the first SYN to the unserved 8081.
+        using var capture = net.Server.Start("tcpdump", "-i", "nflog:20566", "-nn", "-c", "3", "-l");
+        Thread.Sleep(1000); // bounded: tcpdump needs a moment to bind the group
+        Connect(net.Scanner, ServerAndScanner.ServerV4, 8080);
+        Connect(net.Scanner, ServerAndScanner.ServerV4, 8081);
+
+        Assert.True(capture.WaitForExit(TestTimeouts.Event), "three openers logged");
+        var log = capture.StdOut;
+        Assert.Contains($"{ServerAndScanner.ServerV4}.8080: Flags [S]", log, StringComparison.Ordinal);
+        Assert.Contains($"{ServerAndScanner.ServerV4}.8081: Flags [S]", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Served_ports_follow_a_listener_starting_and_stopping()
     {
         using var net = ServerAndScanner.Create();
