@@ -1,7 +1,10 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using PortVeil.Benchmarks.Analysis;
 using PortVeil.Benchmarks.Detection;
+using PortVeil.Benchmarks.Enforcement;
 using PortVeil.Benchmarks.Nflog;
+using PortVeil.Enforcement.Nftables;
 
 namespace PortVeil.Benchmarks;
 
@@ -20,9 +23,22 @@ public static class Program
             case "detection-memory":
                 DetectionMemoryReport.Run(Console.Out);
                 return 0;
+            case "ban-latency":
+                BanLatencyProbe.Run(Console.Out, CountArgument(args, 2000), new NftEnforcerOptions
+                {
+                    Watchdog = !args.Contains("--no-watchdog"),
+                    NetlinkMonitor = !args.Contains("--no-monitor"),
+                });
+                return 0;
+            case "repair-latency":
+                RepairLatencyProbe.Run(Console.Out, CountArgument(args, 20), new NftEnforcerOptions { NetlinkMonitor = !args.Contains("--no-monitor") });
+                return 0;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
+
+    private static int CountArgument(string[] args, int fallback) =>
+        args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : fallback;
 }

@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text;
+using PortVeil.Enforcement.Interop;
+
+namespace PortVeil.Enforcement.Nftables;
+
+/// <summary>
+/// One libnftables context on its own thread. Every command runs on that thread, so calls are serialised (a
+/// context is not thread-safe) and the netlink socket lives in the namespace the thread was created in: the
+/// creating thread's namespace, or <paramref name="networkNamespacePath"/> when given (the thread joins it with
+/// setns(2) before nft_ctx_new, which opens the socket at once on 1.0.6).
+/// </summary>
+public sealed class NftContext : IDisposable
+{
+    private readonly BlockingCollection<WorkItem> _queue = new(boundedCapacity: 1024);
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _dryRun;
+    private readonly string? _networkNamespacePath;
+    private IntPtr _ctx;
+    private bool _disposed;
+
+    public NftContext(bool dryRun = false, string? networkNamespacePath = null)
+    {
+        _dryRun = dryRun;
+        _networkNamespacePath = networkNamespacePath;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "portveil nft" };
+        _thread.Start();
+        _started.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>True when libnftables.so.1 can be loaded on this host.</summary>
+    public static bool IsLibraryAvailable() => NativeLibrary.TryLoad(LibNftables.Library, out _);
+
+    /// <summary>Runs <paramref name="command"/> (UTF-8 JSON or nft syntax, no NUL) and waits for it.</summary>
+    public NftResult Run(ReadOnlySpan<byte> command, bool json = true, bool terse = false) =>
+        RunAsync(command, json, terse).GetAwaiter().GetResult();
+
+    public NftResult Run(string command, bool json = true, bool terse = false) =>
+        Run(Encoding.UTF8.GetBytes(command), json, terse);
+
+    /// <summary>Queues <paramref name="command"/> for the context's thread.</summary>
+    public Task<NftResult> RunAsync(ReadOnlySpan<byte> command, bool json = true, bool terse = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var buffer = ArrayPool<byte>.Shared.Rent(command.Length + 1);
+        command.CopyTo(buffer);
+        buffer[command.Length] = 0;
+        var item = new WorkItem(buffer, json, terse);
+        _queue.Add(item);
+        return item.Completion.Task;
+    }
+
+    private void Loop()
+    {
+        try
+        {
+            if (_networkNamespacePath is not null)
+            {
+                using var ns = File.OpenHandle(_networkNamespacePath);
+                if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) != 0)
+                {
+                    throw new NftException($"setns into {_networkNamespacePath} failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+
+            _ctx = LibNftables.CtxNew(0);
+            if (_ctx == IntPtr.Zero)
+            {
+                throw new NftException("nft_ctx_new returned NULL");
+            }
+
+            if (LibNftables.CtxBufferOutput(_ctx) != 0 || LibNftables.CtxBufferError(_ctx) != 0)
+            {
+                throw new NftException("nft_ctx_buffer_output/error failed");
+            }
+
+            LibNftables.CtxSetDryRun(_ctx, _dryRun);
+            _started.SetResult();
+        }
+        catch (Exception e) when (e is NftException or DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            _started.SetException(e);
+            return;
+        }
+
+        foreach (var item in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                item.Completion.SetResult(Execute(item));
+            }
+            catch (Exception e)
+            {
+                // Never leave a caller waiting forever; the context thread keeps serving.
+                item.Completion.TrySetException(e);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+        }
+
+        LibNftables.CtxFree(_ctx);
+        _ctx = IntPtr.Zero;
+    }
+
+    private unsafe NftResult Execute(WorkItem item)
+    {
+        var flags = (item.Json ? LibNftables.OutputJson : 0) | (item.Terse ? LibNftables.OutputTerse : 0);
+        LibNftables.CtxOutputSetFlags(_ctx, flags);
+        int rc;
+        fixed (byte* p = item.Buffer)
+        {
+            rc = LibNftables.RunCmdFromBuffer(_ctx, p);
+        }
+
+        // Reading a buffer also rewinds it for the next command.
+        var output = Marshal.PtrToStringUTF8(LibNftables.CtxGetOutputBuffer(_ctx)) ?? "";
+        var error = Marshal.PtrToStringUTF8(LibNftables.CtxGetErrorBuffer(_ctx)) ?? "";
+        return new NftResult(rc, output, error);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _queue.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(5));
+        _queue.Dispose();
+    }
+
+    private sealed record WorkItem(byte[] Buffer, bool Json, bool Terse)
+    {
+        public TaskCompletionSource<NftResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using static PortVeil.Enforcement.Nftables.NftExpr;
+
+namespace PortVeil.Enforcement.Nftables;
+
+/// <summary>
+/// PortVeil's own `table inet portveil` (DESIGN.md, "Kernel side"), built from typed options:
+/// <code>
+/// chain raw     (filter prerouting -300): @allow4/@allow6 accept; drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
+///                                          @reflex_banned4, @reflex_banned6
+/// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
+///   lo, non-local destinations (routed or bridged traffic) and @allow4/@allow6 accept;
+///   IPv6 neighbour discovery accept; ct state invalid drop (not logged);
+///   ct state established,related accept; ICMP echo logged as pv:unserved and accepted; non-port protocols accept;
+///   [fingerprint] SYN without sack-perm and window options: log pv:fp, drop;
+///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
+///   otherwise log pv:unserved, jump unserved
+/// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
+///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept
+/// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
+/// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
+/// </code>
+/// Unserved ports are dropped silently: no RST, no ICMP unreachable, so the host looks filtered, not closed.
+/// </summary>
+public sealed class PortVeilRuleset
+{
+    public const string RawChain = "raw";
+    public const string MangleChain = "mangle";
+    public const string ServedChain = "served";
+    public const string UnservedChain = "unserved";
+    public const string RepliesChain = "replies";
+
+    public const string Banned4 = "banned4";
+    public const string Banned6 = "banned6";
+    public const string Banned6Prefix64 = "banned6_64";
+    public const string Allow4 = "allow4";
+    public const string Allow6 = "allow6";
+    public const string Served = "served";
+    public const string Tripwire = "tripwire";
+    public const string Known4 = "known4";
+    public const string Known6 = "known6";
+    public const string Pending4 = "pending4";
+    public const string Pending6 = "pending6";
+    public const string PendingYoung4 = "pending_young4";
+    public const string PendingYoung6 = "pending_young6";
+    public const string Reflex4 = "reflex4";
+    public const string Reflex6 = "reflex6";
+
+    /// <summary>Bans the reflex meter made from the packet path; apart from the daemon's, so a daemon ban's timeout is never shadowed by one.</summary>
+    public const string ReflexBanned4 = "reflex_banned4";
+    public const string ReflexBanned6 = "reflex_banned6";
+
+    /// <summary>NFLOG prefixes: the contract with the NFLOG sensor.</summary>
+    public const string PrefixUnserved = "pv:unserved";
+    public const string PrefixServed = "pv:served";
+    public const string PrefixTripwire = "pv:trip";
+    public const string PrefixFingerprint = "pv:fp";
+    public const string PrefixReply = "pv:reply";
+    public const string PrefixGated = "pv:gated";
+
+    private static readonly string[] PortProtocols = ["tcp", "udp", "sctp", "udplite"];
+
+    private static readonly string[] NeighbourDiscovery =
+    [
+        "nd-router-solicit", "nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert", "nd-redirect",
+        "mld-listener-query", "mld-listener-report", "mld2-listener-report",
+    ];
+
+    private readonly Dictionary<string, int> _ruleCounts = [];
+    private readonly HashSet<string> _sets = [];
+
+    public PortVeilRuleset(PortVeilRulesetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    public PortVeilRulesetOptions Options { get; }
+
+    public string Table => Options.Table;
+
+    /// <summary>How many rules each chain holds once built; the watchdog compares the kernel's counts to these.</summary>
+    public IReadOnlyDictionary<string, int> ExpectedRuleCounts
+    {
+        get
+        {
+            if (_ruleCounts.Count == 0)
+            {
+                AppendTo(new NftTableBuilder(Table));
+            }
+
+            return _ruleCounts;
+        }
+    }
+
+    /// <summary>Every set the table holds once built.</summary>
+    public IReadOnlySet<string> ExpectedSets
+    {
+        get
+        {
+            if (_sets.Count == 0)
+            {
+                AppendTo(new NftTableBuilder(Table));
+            }
+
+            return _sets;
+        }
+    }
+
+    /// <summary>
+    /// The part JSON cannot say on nft 1.0.6: sets whose timeout is below a second (its JSON parser reads whole
+    /// seconds and silently drops anything else, measured). Built only from constants, the validated table name
+    /// and an integer count of milliseconds. Empty when gating is off.
+    /// </summary>
+    public string NativePrelude()
+    {
+        if (!Options.FirstContactGating)
+        {
+            return "";
+        }
+
+        var ms = ((long)Math.Ceiling(Options.GatingMinDelay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        return $"add table inet {Table}\n"
+            + $"add set inet {Table} {PendingYoung4} {{ type ipv4_addr; flags timeout; timeout {ms}ms; size {Options.TrackingSetSize}; }}\n"
+            + $"add set inet {Table} {PendingYoung6} {{ type ipv6_addr; flags timeout; timeout {ms}ms; size {Options.TrackingSetSize}; }}\n";
+    }
+
+    /// <summary>
+    /// Appends the whole table to <paramref name="b"/>, idempotently: `add` of an existing table, set or chain is a
+    /// no-op, chains are flushed before their rules are added, and set elements (bans) are kept.
+    /// </summary>
+    /// <remarks>
+    /// Sets that already exist are left out (<paramref name="existingSets"/>): nft marks sets used from the packet
+    /// path `dynamic`, a flag its 1.0.6 JSON parser cannot write, so an `add set` of the same set would differ in
+    /// flags and be refused with EEXIST.
+    /// </remarks>
+    public void AppendTo(NftTableBuilder b, IReadOnlySet<string>? existingSets = null)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        _ruleCounts.Clear();
+        b.SkipSets = existingSets;
+        var o = Options;
+        b.AddTable();
+        b.AddSet(Banned4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(Banned6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(Banned6Prefix64, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(Allow4, ["ipv4_addr"], ["interval"]);
+        b.AddSet(Allow6, ["ipv6_addr"], ["interval"]);
+        b.AddSet(Served, ["inet_proto", "inet_service"], []);
+        b.AddSet(Tripwire, ["inet_proto", "inet_service"], []);
+        if (o.FirstContactGating)
+        {
+            var known = Seconds(o.KnownTimeout);
+            var hold = Seconds(o.GatingHold);
+            b.AddSet(Known4, ["ipv4_addr"], ["timeout"], known, o.TrackingSetSize);
+            b.AddSet(Known6, ["ipv6_addr"], ["timeout"], known, o.TrackingSetSize);
+            b.AddSet(Pending4, ["ipv4_addr"], ["timeout"], hold, o.TrackingSetSize);
+            b.AddSet(Pending6, ["ipv6_addr"], ["timeout"], hold, o.TrackingSetSize);
+        }
+
+        if (o.ReflexMeter)
+        {
+            b.AddSet(Reflex4, ["ipv4_addr"], ["timeout"], 60, o.TrackingSetSize);
+            b.AddSet(Reflex6, ["ipv6_addr"], ["timeout"], 60, o.TrackingSetSize);
+        }
+
+        // Always there (even with the meter off), so the raw chain's shape does not depend on options.
+        b.AddSet(ReflexBanned4, ["ipv4_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
+        b.AddSet(ReflexBanned6, ["ipv6_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
+
+        b.AddBaseChain(RawChain, "prerouting", -300);
+        b.AddBaseChain(MangleChain, "prerouting", -150);
+        b.AddChain(ServedChain);
+        b.AddChain(UnservedChain);
+        if (o.LogReplies)
+        {
+            b.AddBaseChain(RepliesChain, "postrouting", -150);
+        }
+
+        // Flush before adding, so a half-flushed table is repaired without duplicate rules.
+        b.FlushChain(RawChain).FlushChain(MangleChain).FlushChain(ServedChain).FlushChain(UnservedChain);
+        if (o.LogReplies)
+        {
+            b.FlushChain(RepliesChain);
+        }
+
+        AppendRaw(b);
+        AppendMangle(b);
+        AppendServed(b);
+        AppendUnserved(b);
+        if (o.LogReplies)
+        {
+            Rule(b, RepliesChain, TcpFlags("==", "syn", "ack"), Log(PrefixReply, o.NflogGroup, o.NflogSnaplen));
+        }
+
+        _sets.Clear();
+        _sets.UnionWith(b.SetNames);
+        if (o.FirstContactGating)
+        {
+            _sets.Add(PendingYoung4);
+            _sets.Add(PendingYoung6);
+        }
+    }
+
+    private void AppendRaw(NftTableBuilder b)
+    {
+        // The allowlist always wins, even over a ban (a spoofed flood must never lock out the admin or gateway).
+        // accept ends only this chain; the packet still meets the mangle chain.
+        Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Allow4)), Accept());
+        Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Allow6)), Accept());
+        Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Banned4)), Counter(), Drop());
+        Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Banned6)), Counter(), Drop());
+        Rule(b, RawChain, Match(And(Payload("ip6", "saddr"), "ffff:ffff:ffff:ffff::"), SetRef(Banned6Prefix64)), Counter(), Drop());
+        Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(ReflexBanned4)), Counter(), Drop());
+        Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(ReflexBanned6)), Counter(), Drop());
+    }
+
+    private void AppendMangle(NftTableBuilder b)
+    {
+        var o = Options;
+        Rule(b, MangleChain, Match(Meta("iifname"), "lo"), Accept());
+
+        // Only packets for this host are policed: before DNAT, a Docker-published port still has the host's
+        // address; traffic routed or bridged through the host (container to container, a LAN behind it) is not ours.
+        Rule(b, MangleChain, Match(FibDaddrType(), "local", "!="), Accept());
+        Rule(b, MangleChain, Match(Payload("ip", "saddr"), SetRef(Allow4)), Accept());
+        Rule(b, MangleChain, Match(Payload("ip6", "saddr"), SetRef(Allow6)), Accept());
+        Rule(b, MangleChain, Match(Payload("icmpv6", "type"), AnonymousSet(NeighbourDiscovery)), Accept());
+
+        // Late FIN/ACKs after conntrack expiry are invalid: dropped and never counted (mass false bans elsewhere).
+        Rule(b, MangleChain, Match(Ct("state"), "invalid", "in"), Drop());
+        Rule(b, MangleChain, Match(Ct("state"), Array("established", "related"), "in"), Accept());
+
+        // Ping sweeps are evidence, but ping keeps working.
+        Rule(b, MangleChain, Match(Payload("icmp", "type"), "echo-request"), Log(PrefixUnserved, o.NflogGroup, o.NflogSnaplen), Accept());
+        Rule(b, MangleChain, Match(Payload("icmpv6", "type"), "echo-request"), Log(PrefixUnserved, o.NflogGroup, o.NflogSnaplen), Accept());
+        Rule(b, MangleChain, Match(Meta("l4proto"), AnonymousSet(PortProtocols), "!="), Accept());
+
+        if (o.RawSynFingerprint)
+        {
+            Rule(b, MangleChain, TcpFlags("==", "syn"), TcpOptionMissing("sack-perm"), TcpOptionMissing("window"),
+                Log(PrefixFingerprint, o.NflogGroup, o.NflogSnaplen), Drop());
+        }
+
+        var protoPort = Concat(Meta("l4proto"), Payload("th", "dport"));
+        Rule(b, MangleChain, Match(protoPort, SetRef(Tripwire)), Log(PrefixTripwire, o.NflogGroup, o.NflogSnaplen), Jump(UnservedChain));
+        Rule(b, MangleChain, Match(protoPort.DeepClone(), SetRef(Served)), Jump(ServedChain));
+        Rule(b, MangleChain, Log(PrefixUnserved, o.NflogGroup, o.NflogSnaplen), Jump(UnservedChain));
+    }
+
+    private void AppendServed(NftTableBuilder b)
+    {
+        var o = Options;
+        var served = o.LogServedOpeners ? Log(PrefixServed, o.NflogGroup, o.NflogSnaplen) : Counter();
+        if (!o.FirstContactGating)
+        {
+            Rule(b, ServedChain, served, Accept());
+            return;
+        }
+
+        Rule(b, ServedChain, Match(Payload("ip", "saddr"), SetRef(Known4)), Accept());
+        Rule(b, ServedChain, Match(Payload("ip6", "saddr"), SetRef(Known6)), Accept());
+
+        // Only TCP SYNs are gated: a UDP client cannot be relied on to retry.
+        Rule(b, ServedChain, Match(Meta("l4proto"), "tcp", "!="), served.DeepClone(), Accept());
+        Rule(b, ServedChain, TcpFlags("!=", "syn"), served.DeepClone(), Accept());
+        var gated = Log(PrefixGated, o.NflogGroup, o.NflogSnaplen);
+        foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })
+        {
+            // Retransmit after the minimum delay: the first SYN aged out of @pending_young but is still in @pending.
+            Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pending)), Match(Payload(proto, "saddr"), SetRef(young), "!="),
+                SetStatement("update", known, Payload(proto, "saddr")), served.DeepClone(), Accept());
+
+            // Too early: still young. Dropped without refreshing anything.
+            Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(young)), gated.DeepClone(), Drop());
+
+            // First contact.
+            Rule(b, ServedChain, Match(Meta("nfproto"), proto == "ip" ? "ipv4" : "ipv6"),
+                SetStatement("add", pending, Payload(proto, "saddr")), SetStatement("add", young, Payload(proto, "saddr")),
+                gated.DeepClone(), Drop());
+        }
+    }
+
+    private void AppendUnserved(NftTableBuilder b)
+    {
+        var o = Options;
+        if (o.ReflexMeter)
+        {
+            var banSeconds = Seconds(o.ReflexBanTime);
+            foreach (var (proto, reflex, banned) in new[] { ("ip", Reflex4, ReflexBanned4), ("ip6", Reflex6, ReflexBanned6) })
+            {
+                Rule(b, UnservedChain, Match(Meta("nfproto"), proto == "ip" ? "ipv4" : "ipv6"),
+                    SetStatement("update", reflex, Payload(proto, "saddr"), LimitOver(o.ReflexThreshold, o.ReflexThreshold)),
+                    SetStatement("add", banned, ElemWithTimeout(Payload(proto, "saddr"), banSeconds)));
+            }
+        }
+
+        Rule(b, UnservedChain, Drop());
+    }
+
+    private void Rule(NftTableBuilder b, string chain, params JsonNode[] expressions)
+    {
+        b.AddRule(chain, expressions);
+        _ruleCounts[chain] = _ruleCounts.GetValueOrDefault(chain) + 1;
+    }
+
+    internal static long Seconds(TimeSpan t) => Math.Max(1, (long)Math.Ceiling(t.TotalSeconds));
+}

@@ -1,0 +1,35 @@
+namespace PortVeil.Enforcement.Nftables;
+
+/// <summary>The defaults of <see cref="PortVeilRulesetOptions"/>, with the reasons for each.</summary>
+public static class PortVeilRulesetDefaults
+{
+    /// <summary>Our table's name; the family is always inet.</summary>
+    public const string Table = "portveil";
+
+    /// <summary>0x5056 ("PV"), the NFLOG sensor's default group, far from ulogd's usual 0-1.</summary>
+    public const ushort NflogGroup = 0x5056;
+
+    /// <summary>Bytes of each logged packet copied to userspace: IPv6 (40) + TCP with options (60) fits in 96... almost; headers only.</summary>
+    public const ushort NflogSnaplen = 96;
+
+    /// <summary>Unserved-port openers per minute a source may send before the kernel bans it by itself.</summary>
+    public const int ReflexThreshold = 20;
+
+    /// <summary>How long a reflex ban lasts: long enough to stop a scan, short enough to forgive a misfire.</summary>
+    public static readonly TimeSpan ReflexBanTime = TimeSpan.FromHours(1);
+
+    /// <summary>A retransmitted SYN is accepted only after this: real stacks retransmit after ~1 s (RFC 6298 initial RTO).</summary>
+    public static readonly TimeSpan GatingMinDelay = TimeSpan.FromMilliseconds(700);
+
+    /// <summary>How long a first SYN is remembered while waiting for its retransmit.</summary>
+    public static readonly TimeSpan GatingHold = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a source that passed gating stays known (a returning guest costs nothing).</summary>
+    public static readonly TimeSpan KnownTimeout = TimeSpan.FromDays(30);
+
+    /// <summary>Maximum elements in each ban set; more bans than this fail loudly instead of growing kernel memory.</summary>
+    public const int BanSetSize = 262_144;
+
+    /// <summary>Maximum sources tracked by the reflex meter, gating and known sets.</summary>
+    public const int TrackingSetSize = 65_536;
+}

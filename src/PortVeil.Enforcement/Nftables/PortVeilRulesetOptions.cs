@@ -1,0 +1,79 @@
+namespace PortVeil.Enforcement.Nftables;
+
+/// <summary>What goes into `table inet portveil`. Defaults and their reasons: <see cref="PortVeilRulesetDefaults"/>.</summary>
+public sealed record PortVeilRulesetOptions
+{
+    public string Table { get; init; } = PortVeilRulesetDefaults.Table;
+
+    /// <summary>The `log group` of every NFLOG rule; the NFLOG sensor binds the same group.</summary>
+    public ushort NflogGroup { get; init; } = PortVeilRulesetDefaults.NflogGroup;
+
+    public ushort NflogSnaplen { get; init; } = PortVeilRulesetDefaults.NflogSnaplen;
+
+    /// <summary>Log openers to served ports from sources not yet known (TRW needs successes as well as failures).</summary>
+    public bool LogServedOpeners { get; init; } = true;
+
+    /// <summary>The kernel bans a source by itself after <see cref="ReflexThreshold"/> unserved openers within a minute.</summary>
+    public bool ReflexMeter { get; init; } = true;
+
+    public int ReflexThreshold { get; init; } = PortVeilRulesetDefaults.ReflexThreshold;
+
+    public TimeSpan ReflexBanTime { get; init; } = PortVeilRulesetDefaults.ReflexBanTime;
+
+    /// <summary>First SYN of a never-seen source to a served port is dropped; its retransmit is accepted.</summary>
+    public bool FirstContactGating { get; init; } = true;
+
+    public TimeSpan GatingMinDelay { get; init; } = PortVeilRulesetDefaults.GatingMinDelay;
+
+    public TimeSpan GatingHold { get; init; } = PortVeilRulesetDefaults.GatingHold;
+
+    public TimeSpan KnownTimeout { get; init; } = PortVeilRulesetDefaults.KnownTimeout;
+
+    /// <summary>Drop and log SYNs without SACK-permitted and window-scale options (raw scanners; every modern OS sends both).</summary>
+    public bool RawSynFingerprint { get; init; }
+
+    /// <summary>Log SYN-ACKs leaving the host (prefix pv:reply), so exposure can be measured from replies.</summary>
+    public bool LogReplies { get; init; }
+
+    /// <summary>Per-element packet and byte counters on the ban sets.</summary>
+    public bool BanCounters { get; init; } = true;
+
+    public int BanSetSize { get; init; } = PortVeilRulesetDefaults.BanSetSize;
+
+    public int TrackingSetSize { get; init; } = PortVeilRulesetDefaults.TrackingSetSize;
+
+    /// <summary>Throws naming every invalid value.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(Table) || Table.Length > 64 || !Table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            problems.Add($"{nameof(Table)} must be 1-64 ASCII letters, digits or '_'");
+        }
+
+        if (ReflexThreshold is < 1 or > 100_000)
+        {
+            problems.Add($"{nameof(ReflexThreshold)} must be 1..100000");
+        }
+
+        if (ReflexBanTime < TimeSpan.FromSeconds(1) || KnownTimeout < TimeSpan.FromSeconds(1) || GatingHold < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{nameof(ReflexBanTime)}, {nameof(KnownTimeout)} and {nameof(GatingHold)} must be at least 1 s (nft JSON timeouts are whole seconds)");
+        }
+
+        if (GatingMinDelay < TimeSpan.FromMilliseconds(1) || GatingMinDelay >= GatingHold)
+        {
+            problems.Add($"{nameof(GatingMinDelay)} must be positive and shorter than {nameof(GatingHold)}");
+        }
+
+        if (BanSetSize < 1 || TrackingSetSize < 1)
+        {
+            problems.Add("set sizes must be positive");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid ruleset options: " + string.Join("; ", problems));
+        }
+    }
+}
