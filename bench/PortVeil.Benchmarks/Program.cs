@@ -1,8 +1,19 @@
 using BenchmarkDotNet.Running;
+using PortVeil.Benchmarks.Nflog;
 
 namespace PortVeil.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        // Live measurements that need namespaces and a kernel run as plain console modes; the rest is BDN.
+        if (args.Length > 0 && args[0] == "nflog-flood")
+        {
+            return NflogFloodBenchmark.Run(args);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -29,6 +29,7 @@ public sealed partial class NetworkNamespace : IDisposable
         var ns = new NetworkNamespace(name);
         try
         {
+            WriteOwner(name);
             ns.Exec("ip", "link", "set", "lo", "up").EnsureSuccess("lo up");
         }
         catch
@@ -79,6 +80,10 @@ public sealed partial class NetworkNamespace : IDisposable
         if (r.ExitCode != 0)
         {
             Console.Error.WriteLine($"warning: ip netns del {Name}: {r.StdErr}");
+        }
+        else
+        {
+            DeleteOwner(Name);
         }
     }
 }

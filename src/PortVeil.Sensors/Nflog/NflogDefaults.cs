@@ -1,0 +1,38 @@
+namespace PortVeil.Sensors.Nflog;
+
+/// <summary>Defaults of <see cref="NflogOptions"/>, with the reasons behind them.</summary>
+public static class NflogDefaults
+{
+    /// <summary>NFLOG group of `table inet portveil`: 0x5056, "PV" in ASCII, far from ulogd's usual 0-1.</summary>
+    public const ushort Group = 0x5056;
+
+    /// <summary>
+    /// Bytes of each packet copied to us: 128 covers an IPv6 header (40) with a hop-by-hop header (8+), a TCP header
+    /// with all SYN options (60), and an IPv4 header with options (60) + TCP (60) = 120.
+    /// </summary>
+    public const int CopyRange = 128;
+
+    /// <summary>
+    /// Kernel batch buffer (nlbufsiz). One logged packet costs ~230 bytes of netlink message at copy range 128, so
+    /// 16 KiB holds a full <see cref="QueueThreshold"/> batch with room to spare; the kernel allows 4-128 KiB.
+    /// </summary>
+    public const int KernelBufferSize = 16 * 1024;
+
+    /// <summary>Packets the kernel collects before sending a batch: one recv(2) per 32 packets under a flood.</summary>
+    public const int QueueThreshold = 32;
+
+    /// <summary>
+    /// How long the kernel holds a part-filled batch, in its unit of 10 ms: one unit bounds the added latency of
+    /// a lone probe to 10 ms; a quiet host gets one datagram per probe.
+    /// </summary>
+    public const int FlushTimeoutCentiseconds = 1;
+
+    /// <summary>
+    /// Socket receive buffer asked for with SO_RCVBUFFORCE (the kernel doubles it): 8 MiB holds ~2 000 full
+    /// 16 KiB batches, about 60 000 packets, while the reader is descheduled.
+    /// </summary>
+    public const int ReceiveBufferSize = 8 * 1024 * 1024;
+
+    /// <summary>Events waiting for the consumer; beyond this they are dropped and counted (~100 bytes each, 1.6 MB).</summary>
+    public const int ChannelCapacity = 16 * 1024;
+}
