@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using PortVeil.Benchmarks.Nflog;
+using PortVeil.Benchmarks.Sensors;
 
 namespace PortVeil.Benchmarks;
 
@@ -11,6 +12,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "nflog-flood")
         {
             return NflogFloodBenchmark.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "pcap-vs-tcpdump")
+        {
+            return PcapVsTcpdump.Run(args);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
