@@ -784,6 +784,14 @@ public sealed class KernelLogLineParser
         {
             protocol = IpProtocol.UdpLite;
         }
+        else if (value.SequenceEqual("ESP"u8))
+        {
+            protocol = IpProtocol.Esp;
+        }
+        else if (value.SequenceEqual("AH"u8))
+        {
+            protocol = (IpProtocol)51;
+        }
         else
         {
             protocol = 0;

@@ -194,6 +194,10 @@ public class KernelLogLineParserTests
         Assert.Equal(IpProtocol.UdpLite, lite.Protocol);
         Assert.Equal(40, lite.Length);
 
+        var esp = Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=40 ID=9 PROTO=ESP SPI=0x1234 ");
+        Assert.Equal(IpProtocol.Esp, esp.Protocol);
+        Assert.Equal(51, (int)Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TTL=40 ID=9 PROTO=AH SPI=0x1 ").Protocol);
+
         var gre = Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=40 ID=9 PROTO=47 ");
         Assert.Equal(IpProtocol.Gre, gre.Protocol);
     }
