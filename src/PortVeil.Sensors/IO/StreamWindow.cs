@@ -39,9 +39,6 @@ internal sealed class StreamWindow : IDisposable
     /// <summary>File offset of the first available byte.</summary>
     public long Position => _bufferOffset + _start;
 
-    /// <summary>True once the stream has ended and every byte has been consumed.</summary>
-    public bool AtEnd => _start == _end && (_eof || !Fill(1));
-
     /// <summary>The available bytes.</summary>
     public ReadOnlySpan<byte> Span
     {
