@@ -4,6 +4,7 @@ using PortVeil.Benchmarks.Analysis;
 using PortVeil.Benchmarks.Detection;
 using PortVeil.Benchmarks.Enforcement;
 using PortVeil.Benchmarks.Nflog;
+using PortVeil.Benchmarks.Sensors;
 using PortVeil.Enforcement.Nftables;
 
 namespace PortVeil.Benchmarks;
@@ -18,6 +19,8 @@ public static class Program
         {
             case "nflog-flood":
                 return NflogFloodBenchmark.Run(args);
+            case "pcap-vs-tcpdump":
+                return PcapVsTcpdump.Run(args);
             case "analyze-throughput":
                 return AnalyzeThroughput.Run(args[1..]);
             case "detection-memory":

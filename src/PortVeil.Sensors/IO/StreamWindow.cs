@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
@@ -5,8 +6,9 @@ namespace PortVeil.Sensors.IO;
 
 /// <summary>
 /// A sliding window over a stream: one buffer, filled by large reads, from which readers frame records as spans.
-/// The buffer is allocated once and grows only when a single record needs more than it holds (up to a cap), the
-/// way Garnet's parse state grows only for a larger command.
+/// The buffer is rented once and grows only when a single record needs more than it holds (up to a cap), the
+/// way Garnet's parse state grows only for a larger command. Renting from the shared pool keeps `analyze` over
+/// many files from putting a fresh 1 MiB array on the large-object heap per file (a gen-2 collection each).
 /// </summary>
 internal sealed class StreamWindow : IDisposable
 {
@@ -24,7 +26,7 @@ internal sealed class StreamWindow : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _maxCapacity = Math.Max(maxCapacity, initialCapacity);
-        _buffer = new byte[initialCapacity];
+        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
     /// <summary>Bytes available without reading.</summary>
@@ -36,9 +38,6 @@ internal sealed class StreamWindow : IDisposable
 
     /// <summary>File offset of the first available byte.</summary>
     public long Position => _bufferOffset + _start;
-
-    /// <summary>True once the stream has ended and every byte has been consumed.</summary>
-    public bool AtEnd => _start == _end && (_eof || !Fill(1));
 
     /// <summary>The available bytes.</summary>
     public ReadOnlySpan<byte> Span
@@ -119,8 +118,9 @@ internal sealed class StreamWindow : IDisposable
         var available = _end - _start;
         if (count > _buffer.Length)
         {
-            var bigger = new byte[Math.Min(_maxCapacity, Math.Max(count, _buffer.Length * 2))];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxCapacity, Math.Max(count, _buffer.Length * 2)));
             _buffer.AsSpan(_start, available).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
             _bufferOffset += _start;
             _start = 0;
@@ -151,6 +151,15 @@ internal sealed class StreamWindow : IDisposable
 
     public void Dispose()
     {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _bufferOffset += _start;
+            _start = _end = 0;
+            _eof = true;
+        }
+
         if (!_leaveOpen)
         {
             _stream.Dispose();

@@ -111,7 +111,8 @@ internal static class AsciiNumbers
         {
             var dot = text.IndexOf((byte)'.');
             var part = dot < 0 ? text : text[..dot];
-            if (part.Length is 0 or > 3 || !TryParseDecimal(part, 255, out var octet))
+            // No leading zeros: inet_pton rejects them, and "010" reads as 8 to some parsers and 10 to others.
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0') || !TryParseDecimal(part, 255, out var octet))
             {
                 return false;
             }

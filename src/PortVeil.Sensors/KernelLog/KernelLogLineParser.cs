@@ -15,6 +15,7 @@ namespace PortVeil.Sensors.KernelLog;
 ///     TTL=45 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0 OPT (020405B4)
 /// 2026-11-25T16:32:36.123456+00:00 host kernel: PREFIX IN=… (journalctl -o short-iso[-precise], rsyslog RFC 3339)
 /// Nov 25 16:32:36.123456 host kernel: …                      (journalctl -o short-precise)
+/// &lt;4&gt;Nov 25 16:32:36 host kernel: …, &lt;4&gt;1 2026-11-25T16:32:36Z host kernel - - - …   (syslog over the network)
 /// [  283.900611] PREFIX IN=…   or   PREFIX IN=…                (dmesg, bare)
 /// IPv6: SRC=2001:db8::5 DST=… LEN= TC= HOPLIMIT= FLOWLBL= PROTO=TCP|UDP|UDPLITE|ICMPv6|SCTP|number …
 /// ICMP: PROTO=ICMP TYPE=3 CODE=3 [SRC=… DST=… … PROTO=UDP SPT=… DPT=… LEN=…]   (the quoted packet)
@@ -108,6 +109,7 @@ public sealed class KernelLogLineParser
     {
         error = null;
         var uptimeNs = FindUptime(head);
+        head = SkipPriority(head);
         if (head.Length >= 19 && IsDigit(head[0]) && head[4] == '-')
         {
             if (!TryParseIso(head, out var utcNs, out var hasFraction))
@@ -135,6 +137,24 @@ public sealed class KernelLogLineParser
 
         ns = _clock.FromUptime(uptimeNs);
         return true;
+    }
+
+    // Syslog sent over the network keeps its "<4>" priority (RFC 3164) and RFC 5424 adds a version: "<4>1 ".
+    private static ReadOnlySpan<byte> SkipPriority(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 3 || head[0] != '<')
+        {
+            return head;
+        }
+
+        var close = head[..Math.Min(head.Length, 5)].IndexOf((byte)'>');
+        if (close < 2 || !AsciiNumbers.TryParseDecimal(head[1..close], 191, out _))
+        {
+            return head;
+        }
+
+        head = head[(close + 1)..];
+        return head.StartsWith("1 "u8) ? head[2..] : head;
     }
 
     // "[  283.900611]": the kernel's seconds since boot, anywhere before IN= (a "[UFW BLOCK]" prefix is skipped).
@@ -168,19 +188,18 @@ public sealed class KernelLogLineParser
         return -1;
     }
 
-    // "283.900611" → nanoseconds; also "283" and "107.3".
+    // "283.900611" → nanoseconds; also "107.3". The kernel always prints the dot, which tells the uptime from a
+    // process id such as "ulogd[1234]".
     private static bool TryParseSecondsNs(ReadOnlySpan<byte> text, out long ns)
     {
         ns = 0;
         var dot = text.IndexOf((byte)'.');
-        var whole = dot < 0 ? text : text[..dot];
-        if (!AsciiNumbers.TryParseDecimal(whole, 9_000_000_000, out var seconds))
+        if (dot < 1 || !AsciiNumbers.TryParseDecimal(text[..dot], 9_000_000_000, out var seconds))
         {
             return false;
         }
 
-        long fraction = 0;
-        if (dot >= 0 && !TryParseFractionNs(text[(dot + 1)..], out fraction))
+        if (!TryParseFractionNs(text[(dot + 1)..], out var fraction))
         {
             return false;
         }
@@ -764,6 +783,14 @@ public sealed class KernelLogLineParser
         else if (value.SequenceEqual("UDPLITE"u8))
         {
             protocol = IpProtocol.UdpLite;
+        }
+        else if (value.SequenceEqual("ESP"u8))
+        {
+            protocol = IpProtocol.Esp;
+        }
+        else if (value.SequenceEqual("AH"u8))
+        {
+            protocol = (IpProtocol)51;
         }
         else
         {

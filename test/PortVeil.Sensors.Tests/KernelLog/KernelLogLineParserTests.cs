@@ -117,6 +117,9 @@ public class KernelLogLineParserTests
     [InlineData("2026-11-25T16:32:36+0000 host kernel: ", 0)]
     [InlineData("2026-11-25T16:32:36Z host kernel: [  283.900611] ", 0)]
     [InlineData("Nov 25 16:32:36.250000 host kernel: ", 250_000_000)]
+    [InlineData("<4>Nov 25 16:32:36 host kernel: ", 0)]
+    [InlineData("<4>1 2026-11-25T16:32:36.5Z host kernel - - - ", 500_000_000)]
+
     public void Journal_and_rfc3339_prefixes_give_the_exact_time(string prefix, long fractionNs)
     {
         var p = Parse(prefix + Syn);
@@ -130,6 +133,13 @@ public class KernelLogLineParserTests
         var parser = new KernelLogLineParser(new KernelLogOptions { BootTimeNs = 1_000_000_000_000 });
         Assert.Equal(1_000_000_000_000 + 283_900_611_000, Parse("[  283.900611] DROP " + Syn, parser).TimestampNs);
         Assert.Equal(1_000_000_000_000 + 283_900_611_000, Parse(Syn, parser).TimestampNs);
+    }
+
+    [Fact]
+    public void A_process_id_in_brackets_is_not_taken_for_the_uptime()
+    {
+        var parser = new KernelLogLineParser(new KernelLogOptions { BootTimeNs = 5_000_000_000 });
+        Assert.Equal(5_000_000_000, Parse("ulogd[1234]: " + Syn, parser).TimestampNs);
     }
 
     [Fact]
@@ -183,6 +193,10 @@ public class KernelLogLineParserTests
         var lite = Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=40 ID=9 PROTO=UDPLITE SPT=5000 DPT=161 LEN=20 ");
         Assert.Equal(IpProtocol.UdpLite, lite.Protocol);
         Assert.Equal(40, lite.Length);
+
+        var esp = Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=40 ID=9 PROTO=ESP SPI=0x1234 ");
+        Assert.Equal(IpProtocol.Esp, esp.Protocol);
+        Assert.Equal(51, (int)Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TTL=40 ID=9 PROTO=AH SPI=0x1 ").Protocol);
 
         var gre = Parse("IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=40 ID=9 PROTO=47 ");
         Assert.Equal(IpProtocol.Gre, gre.Protocol);
