@@ -19,12 +19,20 @@ public sealed class AllowlistDiscovery
     private readonly AllowlistOptions _options;
     private readonly AllowlistEntry[] _static;
     private readonly AllowlistEntry[] _starter;
+    private readonly TimeProvider _time;
+
+    // When each live SSH connection (client, client port, local port) was first seen ESTABLISHED; pruned to the
+    // connections of the latest refresh, so it holds at most as many entries as sshd has connections.
+    private Dictionary<(NetAddress, ushort, ushort), DateTimeOffset> _sshFirstSeen = [];
+    private Dictionary<(NetAddress, ushort, ushort), DateTimeOffset> _sshSeenNow = [];
+    private bool _sshBaselineTaken;
 
     /// <param name="options">What to discover; the static entries must all parse (see <see cref="Validate"/>).</param>
     /// <param name="environment">
     /// The environment of the process that started the daemon (SSH_CONNECTION, SSH_CLIENT); null reads this process's.
     /// </param>
-    public AllowlistDiscovery(AllowlistOptions options, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="time">The clock that ages SSH connections; the system clock when null.</param>
+    public AllowlistDiscovery(AllowlistOptions options, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = Validate(options);
@@ -34,6 +42,7 @@ public sealed class AllowlistDiscovery
         }
 
         _options = options;
+        _time = time ?? TimeProvider.System;
         _static = new AllowlistEntry[options.Static.Count];
         for (var i = 0; i < _static.Length; i++)
         {
@@ -65,6 +74,11 @@ public sealed class AllowlistDiscovery
             {
                 problems.Add($"allowlist.ssh_ports[{i}]: port 0 is not a port sshd can listen on");
             }
+        }
+
+        if (options.SshSessionMinAge < TimeSpan.Zero)
+        {
+            problems.Add("allowlist.ssh_session_min_age: must be 0 or more");
         }
 
         if (options.Refresh <= TimeSpan.Zero)
@@ -108,8 +122,12 @@ public sealed class AllowlistDiscovery
         if (_options.DiscoverSshClients)
         {
             found.AddRange(_starter);
-            DiscoverSshSessions("tcp", found);
-            DiscoverSshSessions("tcp6", found);
+            var now = _time.GetUtcNow();
+            _sshSeenNow.Clear();
+            DiscoverSshSessions("tcp", now, found);
+            DiscoverSshSessions("tcp6", now, found);
+            (_sshFirstSeen, _sshSeenNow) = (_sshSeenNow, _sshFirstSeen);
+            _sshBaselineTaken = true;
         }
 
         var seen = new HashSet<(NetPrefix, AllowlistSource)>();
@@ -193,16 +211,24 @@ public sealed class AllowlistDiscovery
         }
     }
 
-    private void DiscoverSshSessions(string file, List<AllowlistEntry> found)
+    private void DiscoverSshSessions(string file, DateTimeOffset now, List<AllowlistEntry> found)
     {
         foreach (var (line, number, offset, path) in ReadLines(Path.Combine(_options.ProcNetDirectory, file)))
         {
-            switch (ProcNetParser.ParseTcp(line, out _, out var localPort, out var remote, out _, out var state))
+            switch (ProcNetParser.ParseTcp(line, out _, out var localPort, out var remote, out var remotePort, out var state))
             {
                 case LineKind.Parsed:
                     if (state == ProcNetParser.TcpEstablished && _options.SshPorts.Contains(localPort) && !ReservedRanges.IsReserved(remote))
                     {
-                        found.Add(Single(remote, AllowlistSource.AdminSsh, LiveSshReason));
+                        // Connections open at the first discovery count as old: the admin who started the daemon.
+                        var connection = (remote, remotePort, localPort);
+                        var since = _sshFirstSeen.TryGetValue(connection, out var first) ? first
+                            : _sshBaselineTaken ? now : DateTimeOffset.MinValue;
+                        _sshSeenNow[connection] = since;
+                        if (now - since >= _options.SshSessionMinAge)
+                        {
+                            found.Add(Single(remote, AllowlistSource.AdminSsh, LiveSshReason));
+                        }
                     }
 
                     break;

@@ -21,6 +21,9 @@ public sealed class AllowlistOptions
     /// <summary>Local ports sshd listens on.</summary>
     public IList<ushort> SshPorts { get; } = [AllowlistOptionsDefaults.SshPort];
 
+    /// <summary>How long a connection to sshd must have been ESTABLISHED before its client is allowlisted (0 = at once).</summary>
+    public TimeSpan SshSessionMinAge { get; set; } = TimeSpan.FromSeconds(AllowlistOptionsDefaults.SshSessionMinAgeSeconds);
+
     /// <summary>resolv.conf files to read; missing files are skipped.</summary>
     public IList<string> ResolvConfPaths { get; } = [AllowlistOptionsDefaults.ResolvConf, AllowlistOptionsDefaults.SystemdResolvConf];
 

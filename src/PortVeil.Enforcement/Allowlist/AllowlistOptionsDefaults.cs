@@ -21,6 +21,14 @@ public static class AllowlistOptionsDefaults
     /// </summary>
     public const string SystemdResolvConf = "/run/systemd/resolve/resolv.conf";
 
+    /// <summary>
+    /// A connection to sshd counts as the admin's session once it has stayed ESTABLISHED this long. sshd drops a
+    /// connection that has not authenticated within LoginGraceTime (120 s by default), so an older connection is a
+    /// logged-in session; a scanner that merely completes a handshake to port 22 gains nothing. Sessions already
+    /// open when the daemon starts count at once (the admin who started it).
+    /// </summary>
+    public const double SshSessionMinAgeSeconds = 120;
+
     /// <summary>The daemon re-runs discovery every 5 s: a new SSH session or a DHCP gateway change is covered within 5 s.</summary>
     public const double RefreshSeconds = 5;
 }

@@ -91,6 +91,31 @@ public class NamespaceDiscoveryTests
     }
 
     [Fact]
+    public void A_new_ssh_connection_counts_as_the_admin_only_after_outliving_sshds_login_grace_time()
+    {
+        using var server = NetworkNamespace.Create("alw-g");
+        using var client = NetworkNamespace.Create("alw-k");
+        VethPair.Link(server, "pvg0", ["198.51.100.1/24"], client, "pvk0", ["198.51.100.66/24"]);
+        using var sshd = server.RunInside(() => Listen(22));
+        var clock = new ManualClock(Some.Start);
+        var discovery = new AllowlistDiscovery(Only(ssh: true), new Dictionary<string, string>(), clock);
+        Assert.Empty(server.RunInside(discovery.Discover)); // the first refresh: nobody connected yet
+
+        using var session = client.RunInside(() => Connect(IPAddress.Parse("198.51.100.1"), 22));
+        using var accepted = sshd.Accept();
+        var fresh = server.RunInside(discovery.Discover);
+        clock.Now += TimeSpan.FromSeconds(119);
+        var almost = server.RunInside(discovery.Discover);
+        clock.Now += TimeSpan.FromSeconds(1);
+        var old = server.RunInside(discovery.Discover);
+
+        // A scanner that completes a handshake to port 22 is not the admin; a session alive past 120 s is.
+        Assert.Empty(fresh);
+        Assert.Empty(almost);
+        Assert.Equal(["198.51.100.66"], Listed(old, AllowlistSource.AdminSsh));
+    }
+
+    [Fact]
     public void Gateway_resolver_host_address_and_admin_discovered_in_a_namespace_are_never_banned()
     {
         using var host = NetworkNamespace.Create("alw-p");
