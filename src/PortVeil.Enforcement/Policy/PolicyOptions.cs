@@ -1,0 +1,102 @@
+namespace PortVeil.Enforcement.Policy;
+
+/// <summary>Every tunable of the ban policy; defaults and their reasons live in <see cref="PolicyOptionsDefaults"/>.</summary>
+public sealed class PolicyOptions
+{
+    /// <summary>Length of a first ban.</summary>
+    public TimeSpan BaseBan { get; set; } = TimeSpan.FromHours(PolicyOptionsDefaults.BaseBanHours);
+
+    /// <summary>Multiplier per earlier offence: the n-th ban lasts BaseBan × factor^(n−1).</summary>
+    public double EscalationFactor { get; set; } = PolicyOptionsDefaults.EscalationFactor;
+
+    /// <summary>No ban lasts longer than this.</summary>
+    public TimeSpan MaxBan { get; set; } = TimeSpan.FromDays(PolicyOptionsDefaults.MaxBanDays);
+
+    /// <summary>Up to this many random seconds are added to each ban (0 = none).</summary>
+    public int JitterSeconds { get; set; } = PolicyOptionsDefaults.JitterSeconds;
+
+    /// <summary>Only offences this recent count towards escalation.</summary>
+    public TimeSpan OffenceMemory { get; set; } = TimeSpan.FromDays(PolicyOptionsDefaults.OffenceMemoryDays);
+
+    /// <summary>An unverified source needs at least this many probes before it can be banned.</summary>
+    public int MinUnverifiedProbes { get; set; } = PolicyOptionsDefaults.MinUnverifiedProbes;
+
+    /// <summary>Banned members of a /24 (IPv4) or addresses of a /64 (IPv6) within <see cref="SubnetWindow"/> that make a subnet ban; 0 disables subnet bans.</summary>
+    public int SubnetBanMembers { get; set; } = PolicyOptionsDefaults.SubnetBanMembers;
+
+    public TimeSpan SubnetWindow { get; set; } = TimeSpan.FromHours(PolicyOptionsDefaults.SubnetWindowHours);
+
+    /// <summary>Individual bans per /24 or /64 per hour.</summary>
+    public int SubnetBudgetPerHour { get; set; } = PolicyOptionsDefaults.SubnetBudgetPerHour;
+
+    /// <summary>New bans (individual and subnet) per minute, overall.</summary>
+    public int BansPerMinute { get; set; } = PolicyOptionsDefaults.BansPerMinute;
+
+    /// <summary>Active bans at most; beyond it new bans wait until old ones expire.</summary>
+    public int MaxActiveBans { get; set; } = PolicyOptionsDefaults.MaxActiveBans;
+
+    /// <summary>Decide but do not enforce: decisions come back marked <see cref="BanDecision.DryRun"/>.</summary>
+    public bool DryRun { get; set; } = PolicyOptionsDefaults.DryRun;
+
+    /// <summary>Every problem with these options, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (BaseBan <= TimeSpan.Zero)
+        {
+            problems.Add("policy.base_ban: must be positive");
+        }
+
+        if (!(EscalationFactor >= 1) || double.IsInfinity(EscalationFactor))
+        {
+            problems.Add("policy.escalation_factor: must be a number ≥ 1");
+        }
+
+        if (MaxBan < BaseBan)
+        {
+            problems.Add("policy.max_ban: must be at least policy.base_ban");
+        }
+
+        if (JitterSeconds < 0)
+        {
+            problems.Add("policy.jitter_seconds: must be 0 or more");
+        }
+
+        if (OffenceMemory < TimeSpan.Zero)
+        {
+            problems.Add("policy.offence_memory: must be 0 or more");
+        }
+
+        if (MinUnverifiedProbes < 2)
+        {
+            problems.Add("policy.min_unverified_probes: must be at least 2 (a single unverified SYN is never enough)");
+        }
+
+        if (SubnetBanMembers is < 0 or 1)
+        {
+            problems.Add("policy.subnet_ban_members: 0 (off) or at least 2");
+        }
+
+        if (SubnetWindow <= TimeSpan.Zero)
+        {
+            problems.Add("policy.subnet_window: must be positive");
+        }
+
+        if (SubnetBudgetPerHour is < 1 or > 65_536)
+        {
+            problems.Add("policy.subnet_budget_per_hour: must be between 1 and 65536");
+        }
+
+        if (BansPerMinute is < 1 or > 1_000_000)
+        {
+            problems.Add("policy.bans_per_minute: must be between 1 and 1000000");
+        }
+
+        if (MaxActiveBans < 1)
+        {
+            problems.Add("policy.max_active_bans: must be at least 1");
+        }
+
+        return problems;
+    }
+}
