@@ -222,7 +222,7 @@ public sealed class BanPolicy
                 budget: BanBudget.Subnet);
         }
 
-        return Ban(verdict, target, now, t, dryRun, ledger, BanAction.Ban, [], ScanNames.Of(verdict.Detector) + subnetNote);
+        return Ban(verdict, target, now, t, dryRun, ledger, BanAction.Ban, [], $"{ScanNames.Of(verdict.Scan)} scan, {verdict.Evidence.Summary}{subnetNote}");
     }
 
     private BanDecision Ban(Verdict verdict, NetPrefix target, DateTimeOffset now, long t, bool dryRun, PolicyLedger ledger,

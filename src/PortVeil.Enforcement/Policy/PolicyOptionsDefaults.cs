@@ -48,7 +48,7 @@ public static class PolicyOptionsDefaults
     /// </summary>
     public const int BansPerMinute = 600;
 
-    /// <summary>At most 100,000 active bans: about 6 MB of kernel set memory, and nftables lookups stay O(1).</summary>
+    /// <summary>At most 100,000 active bans: a few MB of kernel set memory, and nftables hash-set lookups stay O(1).</summary>
     public const int MaxActiveBans = 100_000;
 
     /// <summary>Off: decisions are enforced. Turn on to watch what PortVeil would ban before trusting it.</summary>

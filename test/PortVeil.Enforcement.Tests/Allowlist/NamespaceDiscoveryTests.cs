@@ -116,6 +116,40 @@ public class NamespaceDiscoveryTests
     }
 
     [Fact]
+    public void A_refresh_brings_a_new_admin_session_onto_the_live_list_and_takes_it_off_when_it_ends()
+    {
+        using var server = NetworkNamespace.Create("alw-l");
+        using var client = NetworkNamespace.Create("alw-m");
+        VethPair.Link(server, "pvl0", ["192.0.2.1/24"], client, "pvm0", ["192.0.2.66/24"]);
+        using var sshd = server.RunInside(() => Listen(22));
+        var options = Only(ssh: true);
+        options.SshSessionMinAge = TimeSpan.Zero;
+        var live = server.RunInside(() => new LiveAllowlist(new AllowlistDiscovery(options, new Dictionary<string, string>())));
+        var policy = new BanPolicy(new PolicyOptions(), live, new InMemoryOffenceHistory());
+        var admin = NetAddress.Parse("192.0.2.66");
+        Assert.False(live.Current.Contains(admin));
+
+        var session = client.RunInside(() => Connect(IPAddress.Parse("192.0.2.1"), 22));
+        var accepted = sshd.Accept();
+        server.RunInside(live.Refresh);
+        var during = policy.Decide(Some.Verdict("192.0.2.66"), Some.Start);
+
+        session.Dispose();
+        accepted.Dispose();
+        var deadline = DateTime.UtcNow + TestTimeouts.Event;
+        while (server.RunInside(live.Refresh).Contains(admin) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+
+        var after = policy.Decide(Some.Verdict("192.0.2.66"), Some.Start + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(SkipReason.Allowlisted, during.SkipReason);
+        Assert.Equal(AllowlistSource.AdminSsh, during.AllowlistEntry!.Source);
+        Assert.Equal(BanAction.Ban, after.Action);
+    }
+
+    [Fact]
     public void Gateway_resolver_host_address_and_admin_discovered_in_a_namespace_are_never_banned()
     {
         using var host = NetworkNamespace.Create("alw-p");
