@@ -57,13 +57,13 @@ public sealed class NftContext : IDisposable
     {
         try
         {
-            if (_networkNamespacePath is not null)
+            try
             {
-                using var ns = File.OpenHandle(_networkNamespacePath);
-                if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) != 0)
-                {
-                    throw new NftException($"setns into {_networkNamespacePath} failed: errno {Marshal.GetLastPInvokeError()}");
-                }
+                NetworkNamespaceJoin.JoinCurrentThread(_networkNamespacePath);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new NftException(e.Message);
             }
 
             _ctx = LibNftables.CtxNew(0);

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using PortVeil.Core;
+using PortVeil.Enforcement;
+using PortVeil.Enforcement.Allowlist;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.Policy;
+using PortVeil.Storage;
+
+namespace PortVeil.Daemon.Pipeline;
+
+/// <summary>
+/// Verdicts in, bans out: the policy decides, the kernel enforces, storage remembers. The order is chosen so that
+/// a slow or broken database never delays a ban (storage only gets a non-blocking enqueue), and a failed kernel
+/// ban never loses the evidence (the incident is queued whatever the kernel said).
+/// </summary>
+internal sealed class BanLoop
+{
+    private readonly VerdictChannel _verdicts;
+    private readonly BanPolicy _policy;
+    private readonly IBanEnforcer _enforcer;
+    private readonly EventWriter _writer;
+    private readonly string _host;
+    private readonly ILogger _logger;
+    private long _bans;
+    private long _banFailures;
+    private long _skipped;
+
+    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger)
+    {
+        _verdicts = verdicts;
+        _policy = policy;
+        _enforcer = enforcer;
+        _writer = writer;
+        _host = host;
+        _logger = logger;
+    }
+
+    public long Bans => Interlocked.Read(ref _bans);
+
+    public long BanFailures => Interlocked.Read(ref _banFailures);
+
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var verdict in _verdicts.Reader.ReadAllAsync(cancellationToken))
+        {
+            await HandleAsync(verdict, cancellationToken);
+        }
+    }
+
+    internal async Task HandleAsync(Verdict verdict, CancellationToken cancellationToken)
+    {
+        var decision = _policy.Decide(verdict);
+        Guid? banId = null;
+        if (decision.Action == BanAction.Skip)
+        {
+            Interlocked.Increment(ref _skipped);
+            LogMessages.Skipped(_logger, verdict.Source.ToString(), decision.Explanation);
+        }
+        else
+        {
+            banId = Guid.CreateVersion7();
+            if (decision.Enforce)
+            {
+                await EnforceAsync(decision, cancellationToken);
+            }
+            else
+            {
+                LogMessages.DryRunBan(_logger, Describe(decision.Target), decision.Duration, decision.Explanation);
+            }
+
+            var record = new BanRecord
+            {
+                Id = banId.Value,
+                Target = new BanTarget(decision.Target.Network, decision.Target.Length),
+                Reason = decision.Explanation,
+                Detector = verdict.Detector,
+                Scan = verdict.Scan,
+                Tool = verdict.Tool,
+                StartedAt = decision.DecidedAt,
+                ExpiresAt = decision.ExpiresAt,
+                EscalationLevel = decision.EscalationLevel,
+                OriginHost = _host,
+                DryRun = decision.DryRun,
+            };
+            if (!_writer.TryWriteBan(record))
+            {
+                LogMessages.StorageQueueFull(_logger, "ban", record.Target.ToString());
+            }
+        }
+
+        if (!_writer.TryWriteIncident(new IncidentRecord { Id = Guid.CreateVersion7(), Verdict = verdict, BanId = banId, OriginHost = _host }))
+        {
+            LogMessages.StorageQueueFull(_logger, "incident", verdict.Source.ToString());
+        }
+    }
+
+    private async Task EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
+    {
+        var requests = KernelRequests(decision);
+        try
+        {
+            await _enforcer.BanAsync(requests, cancellationToken);
+            Interlocked.Increment(ref _bans);
+            LogMessages.Ban(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
+                ScanNames.Of(decision.Verdict.Detector), decision.EscalationLevel, decision.Explanation);
+        }
+        catch (Exception e) when (e is NftException or InvalidOperationException or IOException)
+        {
+            Interlocked.Increment(ref _banFailures);
+            _policy.Release(decision.Target);
+            LogMessages.BanFailed(_logger, e, Describe(decision.Target));
+        }
+    }
+
+    /// <summary>
+    /// The kernel sets hold single addresses and IPv6 /64s; an IPv4 /24 subnet ban becomes one element per member
+    /// that triggered it (the members are the scanners actually seen).
+    /// </summary>
+    internal static IReadOnlyList<BanRequest> KernelRequests(BanDecision decision)
+    {
+        var target = decision.Target;
+        if (target.IsSingleAddress)
+        {
+            return [new BanRequest(SourceKey.ForAddress(target.Network), decision.Duration)];
+        }
+
+        if (!target.IsIPv4 && target.Length == 64)
+        {
+            return [new BanRequest(SourceKey.ForPrefix64(target.Network), decision.Duration)];
+        }
+
+        var requests = new List<BanRequest>(decision.Members.Count + 1);
+        foreach (var m in decision.Members)
+        {
+            requests.Add(new BanRequest(SourceKey.ForAddress(m), decision.Duration));
+        }
+
+        var source = decision.Verdict.Source;
+        if (!source.IsPrefix && !decision.Members.Contains(source.Address))
+        {
+            requests.Add(new BanRequest(source, decision.Duration));
+        }
+
+        return requests;
+    }
+
+    private static string Describe(NetPrefix p) => p.IsSingleAddress ? p.Network.ToString() : $"{p.Network}/{p.Length}";
+}

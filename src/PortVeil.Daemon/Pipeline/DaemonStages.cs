@@ -1,0 +1,44 @@
+using PortVeil.Detection;
+using PortVeil.Enforcement.Allowlist;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.Policy;
+using PortVeil.Enforcement.ServedPorts;
+using PortVeil.Sensors.Nflog;
+using PortVeil.Storage;
+using PortVeil.Storage.Sqlite;
+
+namespace PortVeil.Daemon.Pipeline;
+
+/// <summary>Every stage's options, as the daemon wires them; built from the configuration file.</summary>
+public sealed class DaemonStages
+{
+    public DetectionOptions Detection { get; init; } = new();
+
+    public NflogOptions Nflog { get; init; } = new();
+
+    public NftEnforcerOptions Enforcer { get; init; } = new();
+
+    public ServedPortWatcherOptions ServedPorts { get; init; } = new();
+
+    public PolicyOptions Policy { get; init; } = new();
+
+    public AllowlistOptions Allowlist { get; init; } = new();
+
+    public SqliteStoreOptions Storage { get; init; } = new();
+
+    public EventWriterOptions Writer { get; init; } = new();
+
+    public RetentionOptions Retention { get; init; } = new();
+
+    /// <summary>This host's name in ban records (fleets tell origins apart by it).</summary>
+    public string HostName { get; init; } = Environment.MachineName;
+
+    /// <summary>
+    /// A network namespace file to protect instead of the daemon's own (/var/run/netns/NAME): every socket and
+    /// /proc/thread-self/net read happens there. Tests protect a lab server this way; null protects this host.
+    /// </summary>
+    public string? NetworkNamespacePath { get; init; }
+
+    /// <summary>How often the allowlist is re-discovered (gateway, resolvers, own addresses, admin SSH sessions).</summary>
+    public TimeSpan AllowlistRefresh { get; init; } = TimeSpan.FromSeconds(5);
+}

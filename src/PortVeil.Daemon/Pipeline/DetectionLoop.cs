@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using PortVeil.Core;
+using PortVeil.Detection;
+using PortVeil.Enforcement.ServedPorts;
+using PortVeil.Storage;
+
+namespace PortVeil.Daemon.Pipeline;
+
+/// <summary>
+/// The engine's own thread: reads packet events from the sensor, runs the detection engine, folds events into
+/// per-minute aggregates for storage. The engine is single-threaded by design, so everything that touches it
+/// (served-port changes included) is applied here.
+/// </summary>
+internal sealed class DetectionLoop : IDisposable
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly long FlushEveryNs = TimeSpan.FromSeconds(1).Ticks * 100;
+
+    private readonly IPacketSource _source;
+    private readonly DetectionEngine _engine;
+    private readonly EventMinuteAggregator? _aggregator;
+    private readonly ConcurrentQueue<ServedPortsChange> _servedChanges = new();
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private long _events;
+
+    public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator)
+    {
+        _source = source;
+        _engine = engine;
+        _aggregator = aggregator;
+        _thread = new Thread(Run) { IsBackground = true, Name = "portveil detection" };
+    }
+
+    public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>An exception that ended the loop, if any (reported by the daemon, never swallowed).</summary>
+    public Exception? Fault { get; private set; }
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Called from the served-port watcher's thread; applied on the engine thread.</summary>
+    public void OnServedPortsChanged(ServedPortsChange change) => _servedChanges.Enqueue(change);
+
+    private void Run()
+    {
+        long lastFlush = 0;
+        try
+        {
+            while (!_stopping)
+            {
+                ApplyServedChanges();
+                var now = NowNs();
+                if (TryRead(out var packet))
+                {
+                    _engine.Process(in packet);
+                    _aggregator?.Add(in packet);
+                    Interlocked.Increment(ref _events);
+                }
+
+                if (now - lastFlush >= FlushEveryNs)
+                {
+                    _engine.Flush(now);
+                    _aggregator?.Flush();
+                    lastFlush = now;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault = e;
+        }
+    }
+
+    private bool TryRead(out PacketEvent packet) =>
+        _source is Sensors.Nflog.NflogSource nflog ? nflog.TryRead(out packet, ReadTimeout) : _source.TryRead(out packet);
+
+    private void ApplyServedChanges()
+    {
+        while (_servedChanges.TryDequeue(out var change))
+        {
+            foreach (var p in change.Removed)
+            {
+                _engine.Served.Unmark(p.Protocol, p.Port);
+            }
+
+            foreach (var p in change.Added)
+            {
+                _engine.Served.Mark(p.Protocol, p.Port);
+            }
+        }
+    }
+
+    private static long NowNs() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    public void Dispose()
+    {
+        _stopping = true;
+        if (_thread.IsAlive)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+}

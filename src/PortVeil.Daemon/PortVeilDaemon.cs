@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PortVeil.Daemon.Pipeline;
+using PortVeil.Detection;
+using PortVeil.Enforcement;
+using PortVeil.Enforcement.Allowlist;
+using PortVeil.Enforcement.Interop;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.Policy;
+using PortVeil.Enforcement.ServedPorts;
+using PortVeil.Sensors.Nflog;
+using PortVeil.Storage;
+using PortVeil.Storage.Sqlite;
+
+namespace PortVeil.Daemon;
+
+/// <summary>
+/// The composition root of `portveil run`: NFLOG sensor → detection engine → policy → nftables enforcer →
+/// storage. Tests and benchmarks start this same class in-process (inside a lab namespace), as `portveil run` does
+/// under systemd.
+/// </summary>
+/// <remarks>
+/// Stopping leaves the kernel table and its bans in place: they expire by their own kernel timeouts, so a crashed
+/// or upgraded daemon never opens the door. Starting restores active bans from the database.
+/// </remarks>
+public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
+{
+    private readonly DaemonStages _stages;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private SqliteStore? _store;
+    private EventWriter? _writer;
+    private NftEnforcer? _enforcer;
+    private ServedPortWatcher? _served;
+    private NflogSource? _nflog;
+    private DetectionLoop? _detection;
+    private VerdictChannel? _verdicts;
+    private BanLoop? _banLoop;
+    private Task? _banTask;
+    private Thread? _allowlistThread;
+    private BanPolicy? _policy;
+
+    public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        _stages = stages;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Bans put into the kernel since start.</summary>
+    public long Bans => _banLoop?.Bans ?? 0;
+
+    /// <summary>Kernel bans that failed (the incidents are still recorded).</summary>
+    public long BanFailures => _banLoop?.BanFailures ?? 0;
+
+    /// <summary>Packet events the engine has processed.</summary>
+    public long Events => _detection?.Events ?? 0;
+
+    public EventWriter? Writer => _writer;
+
+    public NftEnforcer? Enforcer => _enforcer;
+
+    public BanPolicy? Policy => _policy;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var ns = _stages.NetworkNamespacePath;
+        var enforcerOptions = _stages.Enforcer with { NetworkNamespacePath = ns ?? _stages.Enforcer.NetworkNamespacePath };
+        if (_stages.Policy.DryRun)
+        {
+            // Dry-run bans nothing: the kernel's own reflex meter would, so it stays off.
+            enforcerOptions = enforcerOptions with { Ruleset = enforcerOptions.Ruleset with { ReflexMeter = false } };
+        }
+
+        var group = enforcerOptions.Ruleset.NflogGroup;
+        var nflogOptions = new NflogOptions
+        {
+            Groups = [group],
+            CopyRange = _stages.Nflog.CopyRange,
+            KernelBufferSize = _stages.Nflog.KernelBufferSize,
+            QueueThreshold = _stages.Nflog.QueueThreshold,
+            FlushTimeoutCentiseconds = _stages.Nflog.FlushTimeoutCentiseconds,
+            ReceiveBufferSize = _stages.Nflog.ReceiveBufferSize,
+            ChannelCapacity = _stages.Nflog.ChannelCapacity,
+        };
+
+        // Storage first: its errors (permissions, a corrupt file) are the clearest to report before anything runs.
+        _store = SqliteStore.Open(_stages.Storage);
+        _writer = new EventWriter(_store, _stages.Writer);
+
+        _enforcer = new NftEnforcer(enforcerOptions);
+        await _enforcer.EnsureTableAsync(cancellationToken);
+
+        var discovery = new AllowlistDiscovery(_stages.Allowlist);
+        var allowlist = NetworkNamespaceJoin.Run(ns, () => new LiveAllowlist(discovery));
+        await PushAllowlistAsync(allowlist.Current);
+        _policy = new BanPolicy(_stages.Policy, allowlist, new StoredOffenceHistory(_store));
+
+        await RestoreBansAsync(cancellationToken);
+
+        _verdicts = new VerdictChannel();
+        var engine = new DetectionEngine(_stages.Detection, _verdicts);
+        _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
+        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer));
+
+        _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
+        _served.Changed += _detection.OnServedPortsChanged;
+        var first = await _served.RefreshAsync();
+        _detection.OnServedPortsChanged(new ServedPortsChange(first.Current, [], first.Current));
+        _detection.Start();
+
+        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger);
+        _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
+
+        _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
+        _allowlistThread.Start();
+        LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _stages.Storage.Path, _stages.Policy.DryRun);
+    }
+
+    private async Task RestoreBansAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var active = await _store!.ListActiveBansAsync(now, cancellationToken);
+        var restored = 0;
+        foreach (var stored in active)
+        {
+            var ban = stored.Ban;
+            if (ban.DryRun)
+            {
+                continue;
+            }
+
+            var target = new NetPrefix(ban.Target.Address, ban.Target.PrefixLength);
+            var remaining = ban.ExpiresAt - now;
+            try
+            {
+                await _enforcer!.BanAsync(RestoreRequests(target, remaining), cancellationToken);
+                _policy!.Restore(target, ban.ExpiresAt);
+                restored++;
+            }
+            catch (Exception e) when (e is NftException or InvalidOperationException)
+            {
+                LogMessages.RestoreFailed(_logger, e, ban.Target.ToString());
+            }
+        }
+
+        LogMessages.Restored(_logger, restored, _stages.Storage.Path);
+    }
+
+    private static IReadOnlyList<BanRequest> RestoreRequests(NetPrefix target, TimeSpan remaining)
+    {
+        if (target.IsSingleAddress)
+        {
+            return [new BanRequest(Core.SourceKey.ForAddress(target.Network), remaining)];
+        }
+
+        // The kernel holds IPv6 /64s; an IPv4 /24 was enforced through its members' own ban records.
+        return target.IsIPv4 ? [] : [new BanRequest(Core.SourceKey.ForPrefix64(target.Network), remaining)];
+    }
+
+    private async Task PushAllowlistAsync(AllowlistIndex index)
+    {
+        var entries = new List<(Core.NetAddress, int)>(index.Entries.Count);
+        foreach (var e in index.Entries)
+        {
+            entries.Add((e.Prefix.Network, e.Prefix.Length));
+        }
+
+        await _enforcer!.SetAllowListAsync(entries);
+    }
+
+    private void AllowlistLoop(LiveAllowlist allowlist)
+    {
+        try
+        {
+            NetworkNamespaceJoin.JoinCurrentThread(_stages.NetworkNamespacePath);
+        }
+        catch (InvalidOperationException e)
+        {
+            LogMessages.AllowlistRefreshFailed(_logger, e);
+            return;
+        }
+
+        var last = allowlist.Current;
+        while (!_stop.Token.WaitHandle.WaitOne(_stages.AllowlistRefresh))
+        {
+            try
+            {
+                var now = allowlist.Refresh();
+                if (!ReferenceEquals(now, last))
+                {
+                    PushAllowlistAsync(now).GetAwaiter().GetResult();
+                    last = now;
+                }
+            }
+            catch (Exception e) when (e is IOException or NftException or InvalidOperationException)
+            {
+                LogMessages.AllowlistRefreshFailed(_logger, e);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogMessages.Stopping(_logger);
+        await _stop.CancelAsync();
+        _nflog?.Dispose();
+        _detection?.Dispose();
+        if (_detection?.Fault is { } fault)
+        {
+            LogMessages.DetectionFault(_logger, fault);
+        }
+
+        _verdicts?.Complete();
+        if (_banTask is not null)
+        {
+            try
+            {
+                await _banTask;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        _allowlistThread?.Join(TimeSpan.FromSeconds(5));
+        _served?.Dispose();
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        _enforcer?.Dispose();
+        _store?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+}

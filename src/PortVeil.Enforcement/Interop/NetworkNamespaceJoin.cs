@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace PortVeil.Enforcement.Interop;
+
+/// <summary>
+/// Joins the calling thread to a network namespace file (/var/run/netns/NAME). setns(2) changes only the calling
+/// thread, and threads it creates inherit its namespace, so a dedicated thread that joined once keeps every socket
+/// it opens (NFLOG, sock_diag, libnftables) and every /proc/thread-self/net file it reads in that namespace.
+/// </summary>
+public static class NetworkNamespaceJoin
+{
+    /// <summary>Joins <paramref name="path"/>; a null path leaves the thread where it is.</summary>
+    public static void JoinCurrentThread(string? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        using var ns = File.OpenHandle(path);
+        if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) != 0)
+        {
+            throw new InvalidOperationException($"setns into {path} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a new thread joined to <paramref name="path"/> and waits for it.</summary>
+    public static T Run<T>(string? path, Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (path is null)
+        {
+            return action();
+        }
+
+        T result = default!;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                JoinCurrentThread(path);
+                result = action();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        })
+        { IsBackground = true, Name = "portveil netns" };
+        thread.Start();
+        thread.Join();
+        if (error is not null)
+        {
+            throw new InvalidOperationException($"in network namespace {path}: {error.Message}", error);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,95 @@
+using PortVeil.Daemon;
+using PortVeil.Daemon.Pipeline;
+using PortVeil.Enforcement.Policy;
+using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport;
+using PortVeil.TestSupport.Lab;
+
+namespace PortVeil.IntegrationTests.Daemon;
+
+/// <summary>
+/// A lab (server, scanners, clients in their own namespaces) with a real PortVeil daemon protecting the server
+/// namespace: real NFLOG, real nftables, real SQLite. Everything is removed in Dispose.
+/// </summary>
+internal sealed class DaemonLab : IAsyncDisposable
+{
+    private readonly List<LabTcpListener> _listeners = [];
+
+    public DaemonLab(int scanners = 1, int clients = 1, params int[] servedPorts)
+    {
+        Lab = LabTopology.Builder().WithScanners(scanners).WithClients(clients).Build();
+        try
+        {
+            foreach (var port in servedPorts)
+            {
+                _listeners.Add(LabTcpListener.Start(Lab.Server, port));
+            }
+
+            StateDirectory = Path.Combine(Path.GetTempPath(), $"pv-daemon-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(StateDirectory);
+        }
+        catch
+        {
+            Lab.Dispose();
+            throw;
+        }
+    }
+
+    public LabTopology Lab { get; }
+
+    public string StateDirectory { get; }
+
+    public string DatabasePath => Path.Combine(StateDirectory, "portveil.db");
+
+    public PortVeilDaemon? Daemon { get; private set; }
+
+    public DaemonStages Stages(bool dryRun = false) => new()
+    {
+        NetworkNamespacePath = Path.Combine("/var/run/netns", Lab.Server.Name),
+        Storage = new SqliteStoreOptions { Path = DatabasePath },
+        Policy = new PolicyOptions { DryRun = dryRun },
+        HostName = "lab-server",
+    };
+
+    public async Task<PortVeilDaemon> StartAsync(DaemonStages? stages = null)
+    {
+        Daemon = new PortVeilDaemon(stages ?? Stages());
+        await Daemon.StartAsync(CancellationToken.None);
+        return Daemon;
+    }
+
+    public async Task StopAsync()
+    {
+        if (Daemon is not null)
+        {
+            await Daemon.DisposeAsync();
+            Daemon = null;
+        }
+    }
+
+    /// <summary>Addresses currently in the kernel's ban sets, read back from the server namespace.</summary>
+    public async Task<IReadOnlyList<string>> KernelBansAsync()
+    {
+        var bans = await Daemon!.Enforcer!.ListAsync();
+        return [.. bans.Select(b => b.Source.ToString())];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        foreach (var l in _listeners)
+        {
+            l.Dispose();
+        }
+
+        Lab.Dispose();
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory.
+        }
+    }
+}
