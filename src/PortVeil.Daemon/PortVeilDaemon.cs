@@ -40,6 +40,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private Task? _banTask;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
+    private int _stopped;
 
     public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null)
     {
@@ -203,6 +204,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host stops, then disposes: stop only once.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
         LogMessages.Stopping(_logger);
         await _stop.CancelAsync();
         _nflog?.Dispose();
