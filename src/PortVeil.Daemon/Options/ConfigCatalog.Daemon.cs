@@ -17,7 +17,7 @@ internal static partial class ConfigCatalog
                 "Detect and record what would be banned, but ban nothing (like fail2ban's test mode). Use it for a first week on a busy host.",
                 c => c.Daemon.DryRun, (c, v) => c.Daemon.DryRun = v, nameof(DaemonOptions.DryRun)),
             ConfigKey.Create(S, "state_dir", PathType.Instance,
-                "Directory for the daemon's state (API token, runtime files); created 0700 if missing.",
+                "Directory for the daemon's own state files (the database has its own path under [storage]).",
                 c => c.Daemon.StateDirectory, (c, v) => c.Daemon.StateDirectory = v, nameof(DaemonOptions.StateDirectory)),
             ConfigKey.Create(S, "log_level", logLevels,
                 "Least severe messages written to the journal; \"information\" logs one line per ban, nothing per packet.",

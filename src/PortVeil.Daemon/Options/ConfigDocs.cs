@@ -43,7 +43,7 @@ internal static class ConfigDocs
         sb.Append("a key left out keeps its default. `portveil config default` prints a complete commented file ");
         sb.Append("([portveil.toml.example](portveil.toml.example)), `portveil config show --sources` the effective value of every key ");
         sb.Append("and where it came from, and `portveil config check` every problem at once as `file:line: key: message` ");
-        sb.Append("(exit 0 clean, 1 with errors). The daemon refuses to start with a broken file and lists the same errors.\n\n");
+        sb.Append("(exit 0 clean, 1 with errors).\n\n");
         sb.Append("Value forms: durations are written `\"700ms\"`, `\"30s\"`, `\"5m\"`, `\"1h\"`, `\"30d\"`, `\"2w\"` or combined (`\"1h30m\"`); ");
         sb.Append("a bare integer is seconds. Port lists are a string or an array: `\"22,443,udp/53,8000-8100\"` (no protocol = TCP). ");
         sb.Append("Networks are `[\"192.0.2.0/24\", \"2001:db8::/32\", \"198.51.100.7\"]`; host bits must be zero.\n");

@@ -72,12 +72,19 @@ public static partial class ConfigLoader
             return run.Result(fileFound: true);
         }
 
+        // The parser reports some errors out of order (an unterminated string after what follows it); sort by line.
+        var syntax = new List<(int Line, string Message)>();
         foreach (var d in document.Diagnostics)
         {
             if (d.Kind == DiagnosticMessageKind.Error)
             {
-                run.Error(d.Span.Start.Line + 1, "", d.Message);
+                syntax.Add((d.Span.Start.Line + 1, d.Message));
             }
+        }
+
+        foreach (var (line, message) in syntax.OrderBy(s => s.Line))
+        {
+            run.Error(line, "", message);
         }
 
         foreach (var kv in document.KeyValues)
@@ -207,9 +214,9 @@ public static partial class ConfigLoader
             }
 
             var name = string.Join('.', parts.Skip(1));
-            guess = ConfigSuggestions.Closest(name, section.Keys.Select(k => k.Name)) is { } inSection
-                ? section.Name + "." + inSection
-                : ConfigCatalog.Keys.FirstOrDefault(k => k.Section != section.Name && k.Name == name)?.FullName;
+            // The exact name in another section beats a near miss in this one: reflex_threshold under [detection].
+            guess = ConfigCatalog.Keys.FirstOrDefault(k => k.Section != section.Name && k.Name == name)?.FullName
+                ?? (ConfigSuggestions.Closest(name, section.Keys.Select(k => k.Name)) is { } inSection ? section.Name + "." + inSection : null);
             Error(line, full, guess is null
                 ? $"unknown key; [{section.Name}] has {string.Join(", ", section.Keys.Select(k => k.Name))}"
                 : $"unknown key; did you mean {guess}?");
