@@ -200,7 +200,8 @@ public static partial class ConfigLoader
             if (parts.Count == 1)
             {
                 // A key outside any section: find it by name in the sections ("dry_run" → daemon.dry_run).
-                guess = ConfigCatalog.Keys.FirstOrDefault(k => ConfigSuggestions.Closest(parts[0], [k.Name]) is not null)?.FullName;
+                var name0 = ConfigSuggestions.Closest(parts[0], ConfigCatalog.Keys.Select(k => k.Name));
+                guess = ConfigCatalog.Keys.FirstOrDefault(k => k.Name == name0)?.FullName;
                 Error(line, full, $"unknown key at the top level{(guess is null ? "" : $"; did you mean {guess} (under [{guess.Split('.')[0]}])?")}");
                 return;
             }
