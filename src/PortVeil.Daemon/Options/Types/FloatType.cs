@@ -5,14 +5,19 @@ using Tomlyn.Syntax;
 
 namespace PortVeil.Daemon.Options.Types;
 
-/// <summary>A number strictly between <see cref="Min"/> and <see cref="Max"/> (probabilities: 0 and 1 make TRW's logarithms infinite).</summary>
-internal sealed class FloatType(double min, double max) : ConfigType<double>
+/// <summary>
+/// A number between <see cref="Min"/> and <see cref="Max"/>: strictly between by default (probabilities: 0 and 1
+/// make TRW's logarithms infinite), or with the bounds allowed (an escalation factor of 1..10).
+/// </summary>
+internal sealed class FloatType(double min, double max, bool inclusive = false) : ConfigType<double>
 {
     public double Min { get; } = min;
 
     public double Max { get; } = max;
 
-    public override string Describe => $"number strictly between {Format(Min)} and {Format(Max)}";
+    public bool Inclusive { get; } = inclusive;
+
+    public override string Describe => Inclusive ? $"number {Format(Min)}..{Format(Max)}" : $"number strictly between {Format(Min)} and {Format(Max)}";
 
     public override bool TryParse(ValueSyntax value, [NotNullWhen(true)] out double result, out string error)
     {
@@ -28,7 +33,7 @@ internal sealed class FloatType(double min, double max) : ConfigType<double>
             return false;
         }
 
-        if (!(result > Min && result < Max))
+        if (Inclusive ? !(result >= Min && result <= Max) : !(result > Min && result < Max))
         {
             error = $"{Format(result)} is out of range: expected a {Describe}";
             return false;

@@ -79,4 +79,13 @@ public class ConfigTypeTests
         Assert.True(CidrListType.TryParseNetwork(network.ToString(), out var back, out error), error);
         Assert.Equal(network, back);
     }
+
+    [Theory]
+    [InlineData("1", false, false)]
+    [InlineData("1", true, true)]
+    [InlineData("0.5", false, true)]
+    [InlineData("10.5", true, false)]
+    [InlineData("nan", true, false)]
+    public void Floats_honour_open_or_closed_bounds(string literal, bool inclusive, bool ok) =>
+        Assert.Equal(ok, new FloatType(inclusive ? 1 : 0, inclusive ? 10 : 1, inclusive).TryParseValue(Value(literal), out _, out _));
 }
