@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return AnalyzeCommand.Create();
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
+        yield return ConfigCommand.Create();
     }
 }

@@ -19,6 +19,7 @@ namespace PortVeil.Enforcement.Nftables;
 /// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
 ///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept
 /// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
+///   (accept instead when DropUnserved is off)
 /// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
 /// </code>
 /// Unserved ports are dropped silently: no RST, no ICMP unreachable, so the host looks filtered, not closed.
@@ -297,7 +298,8 @@ public sealed class PortVeilRuleset
             }
         }
 
-        Rule(b, UnservedChain, Drop());
+        // Accept (not fall through) when not dropping: returning to mangle would log a tripwire opener twice.
+        Rule(b, UnservedChain, o.DropUnserved ? Drop() : Accept());
     }
 
     private void Rule(NftTableBuilder b, string chain, params JsonNode[] expressions)

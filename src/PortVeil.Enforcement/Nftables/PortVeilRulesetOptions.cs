@@ -13,6 +13,12 @@ public sealed record PortVeilRulesetOptions
     /// <summary>Log openers to served ports from sources not yet known (TRW needs successes as well as failures).</summary>
     public bool LogServedOpeners { get; init; } = true;
 
+    /// <summary>
+    /// Drop openers to ports nothing serves, without RST or ICMP unreachable, so the host looks filtered rather than
+    /// closed. Off: they are still logged (and counted by the reflex meter) but reach the host's stack, which answers.
+    /// </summary>
+    public bool DropUnserved { get; init; } = true;
+
     /// <summary>The kernel bans a source by itself after <see cref="ReflexThreshold"/> unserved openers within a minute.</summary>
     public bool ReflexMeter { get; init; } = true;
 

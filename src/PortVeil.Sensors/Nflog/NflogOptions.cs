@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PortVeil.Sensors.Nflog;
 
 /// <summary>How <see cref="NflogSource"/> binds and tunes its netlink socket. Defaults: <see cref="NflogDefaults"/>.</summary>
-public sealed class NflogOptions
+public sealed record NflogOptions
 {
     /// <summary>NFLOG groups to bind (the `log group N` of the nftables rules).</summary>
     public IReadOnlyList<ushort> Groups { get; init; } = [NflogDefaults.Group];

@@ -76,4 +76,23 @@ public class KernelOptionTests
         });
         Assert.True(connected, "a real client (SACK-permitted and window scale set) is not fingerprinted");
     }
+
+    [Fact]
+    public async Task Unserved_ports_are_dropped_without_RST_unless_drop_unserved_is_off()
+    {
+        using var net = ServerAndScanner.Create();
+
+        // Nothing listens on 7778: the server's own stack answers a SYN with RST unless our rule drops it first.
+        using (var dropping = net.StartEnforcer(new PortVeilRulesetOptions { ReflexMeter = false, FirstContactGating = false }))
+        {
+            await dropping.EnsureTableAsync();
+            var silent = net.Scanner.Exec("hping3", ["-S", "-c", "2", "-i", "u200000", "-p", "7778", ServerAndScanner.ServerV4], TestTimeouts.Command);
+            Assert.DoesNotContain("flags=RA", silent.StdOut, StringComparison.Ordinal);
+        }
+
+        using var open = net.StartEnforcer(new PortVeilRulesetOptions { ReflexMeter = false, FirstContactGating = false, DropUnserved = false });
+        await open.EnsureTableAsync();
+        var answered = net.Scanner.Exec("hping3", ["-S", "-c", "2", "-i", "u200000", "-p", "7778", ServerAndScanner.ServerV4], TestTimeouts.Command);
+        Assert.True(answered.StdOut.Contains("flags=RA", StringComparison.Ordinal), answered.StdOut + answered.StdErr);
+    }
 }

@@ -1,0 +1,58 @@
+using PortVeil.Daemon.Options.Types;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.ServedPorts;
+
+namespace PortVeil.Daemon.Options;
+
+internal static partial class ConfigCatalog
+{
+    private static ConfigSection Kernel()
+    {
+        const string S = "kernel";
+        static void Ruleset(PortVeilConfig c, Func<PortVeilRulesetOptions, PortVeilRulesetOptions> change) =>
+            c.Enforcement = c.Enforcement with { Ruleset = change(c.Enforcement.Ruleset) };
+        return new ConfigSection(S, "Protections in PortVeil's own nftables table (`table inet portveil`); other tables are never touched.",
+        [
+            ConfigKey.Create(S, "drop_unserved", BoolType.Instance,
+                "Drop connection attempts to ports nothing serves, with no RST: the host looks filtered, not closed.",
+                c => c.Ruleset.DropUnserved, (c, v) => Ruleset(c, r => r with { DropUnserved = v }), nameof(PortVeilRulesetOptions.DropUnserved)),
+            ConfigKey.Create(S, "reflex_meter", BoolType.Instance,
+                "Let the kernel ban a source by itself, in microseconds, when it opens too many unserved ports.",
+                c => c.Ruleset.ReflexMeter, (c, v) => Ruleset(c, r => r with { ReflexMeter = v }), nameof(PortVeilRulesetOptions.ReflexMeter)),
+            ConfigKey.Create(S, "reflex_threshold", new IntegerType(1, 100_000, "per minute"),
+                "Unserved-port attempts per minute from one source that trigger the reflex ban.",
+                c => c.Ruleset.ReflexThreshold, (c, v) => Ruleset(c, r => r with { ReflexThreshold = (int)v }), nameof(PortVeilRulesetOptions.ReflexThreshold)),
+            ConfigKey.Create(S, "reflex_ban_time", new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+                "How long a reflex ban lasts (a kernel timeout: it expires even if the daemon is down).",
+                c => c.Ruleset.ReflexBanTime, (c, v) => Ruleset(c, r => r with { ReflexBanTime = v }), nameof(PortVeilRulesetOptions.ReflexBanTime)),
+            ConfigKey.Create(S, "first_contact_gating", BoolType.Instance,
+                "Drop a never-seen source's first SYN to a served port and accept its retransmit: guests pay ~1 s once, scanners see nothing.",
+                c => c.Ruleset.FirstContactGating, (c, v) => Ruleset(c, r => r with { FirstContactGating = v }), nameof(PortVeilRulesetOptions.FirstContactGating)),
+            ConfigKey.Create(S, "gating_min_delay", new DurationType(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(30)),
+                "A retransmitted SYN is accepted only after this delay (real TCP stacks retransmit after ~1 s).",
+                c => c.Ruleset.GatingMinDelay, (c, v) => Ruleset(c, r => r with { GatingMinDelay = v }), nameof(PortVeilRulesetOptions.GatingMinDelay)),
+            ConfigKey.Create(S, "gating_hold", new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+                "How long a first SYN is remembered while waiting for its retransmit; must exceed gating_min_delay.",
+                c => c.Ruleset.GatingHold, (c, v) => Ruleset(c, r => r with { GatingHold = v }), nameof(PortVeilRulesetOptions.GatingHold)),
+            ConfigKey.Create(S, "known_timeout", new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650)),
+                "How long a source that passed gating stays known, so a returning guest pays no delay.",
+                c => c.Ruleset.KnownTimeout, (c, v) => Ruleset(c, r => r with { KnownTimeout = v }), nameof(PortVeilRulesetOptions.KnownTimeout)),
+            ConfigKey.Create(S, "raw_syn_drop", BoolType.Instance,
+                "Drop SYNs without SACK-permitted and window-scale options (nmap -sS, masscan, zmap); every modern OS sends both.",
+                c => c.Ruleset.RawSynFingerprint, (c, v) => Ruleset(c, r => r with { RawSynFingerprint = v }), nameof(PortVeilRulesetOptions.RawSynFingerprint)),
+            ConfigKey.Create(S, "log_replies", BoolType.Instance,
+                "Also log SYN-ACKs leaving the host, so `explain` can prove which open ports a scanner saw.",
+                c => c.Ruleset.LogReplies, (c, v) => Ruleset(c, r => r with { LogReplies = v }), nameof(PortVeilRulesetOptions.LogReplies)),
+            ConfigKey.Create(S, "always_served", new PortListType(allowProtocols: true, maxPorts: 4096),
+                "Ports treated as served even when nothing listens yet (a service that starts on demand).",
+                c => (IReadOnlyList<ServedPort>)[.. c.ServedPorts.AlwaysServed],
+                (c, v) => c.ServedPorts = c.ServedPorts with { AlwaysServed = v }, nameof(ServedPortWatcherOptions.AlwaysServed)),
+            ConfigKey.Create(S, "include_docker_ports", BoolType.Instance,
+                "Treat ports published by DNAT rules (Docker, both firewall backends) as served.",
+                c => c.ServedPorts.IncludeDnat, (c, v) => c.ServedPorts = c.ServedPorts with { IncludeDnat = v }, nameof(ServedPortWatcherOptions.IncludeDnat)),
+            ConfigKey.Create(S, "repair_table", BoolType.Instance,
+                "Re-create PortVeil's table with its bans within a second if someone flushes or deletes it.",
+                c => c.Enforcement.Watchdog, (c, v) => c.Enforcement = c.Enforcement with { Watchdog = v }, nameof(NftEnforcerOptions.Watchdog)),
+        ], c => Throwing(c.Ruleset.Validate, "invalid ruleset options: "));
+    }
+}

@@ -1,0 +1,28 @@
+using PortVeil.Daemon.Options.Types;
+using PortVeil.Sensors.Nflog;
+
+namespace PortVeil.Daemon.Options;
+
+internal static partial class ConfigCatalog
+{
+    private static ConfigSection Sensor()
+    {
+        const string S = "sensor";
+        return new ConfigSection(S, "How connection attempts reach PortVeil: the kernel's NFLOG over netlink.",
+        [
+            ConfigKey.Create(S, "nflog_group", new IntegerType(0, 65535),
+                "NFLOG group shared by PortVeil's nftables rules and its sensor; change it only if another program (ulogd) already uses it.",
+                c => c.Sensor.Groups[0], (c, v) =>
+                {
+                    c.Sensor = c.Sensor with { Groups = [(ushort)v] };
+                    c.Enforcement = c.Enforcement with { Ruleset = c.Enforcement.Ruleset with { NflogGroup = (ushort)v } };
+                }, nameof(NflogOptions.Groups), "NflogGroup"),
+            ConfigKey.Create(S, "receive_buffer_bytes", new IntegerType(64 * 1024, 1L << 30, "bytes"),
+                "Socket buffer for bursts while the reader is busy; overruns (counted, reported) mean it is too small.",
+                c => c.Sensor.ReceiveBufferSize, (c, v) => c.Sensor = c.Sensor with { ReceiveBufferSize = (int)v }, nameof(NflogOptions.ReceiveBufferSize)),
+            ConfigKey.Create(S, "queue_capacity", new IntegerType(16, 1 << 24, "events"),
+                "Events waiting for the detection engine; beyond this they are dropped and counted.",
+                c => c.Sensor.ChannelCapacity, (c, v) => c.Sensor = c.Sensor with { ChannelCapacity = (int)v }, nameof(NflogOptions.ChannelCapacity)),
+        ], c => Throwing(c.Sensor.Validate));
+    }
+}

@@ -1,0 +1,43 @@
+using PortVeil.Detection;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.ServedPorts;
+using PortVeil.Sensors.Nflog;
+using PortVeil.Storage;
+using PortVeil.Storage.Sqlite;
+
+namespace PortVeil.Daemon.Options;
+
+/// <summary>
+/// The effective settings of PortVeil: one property per stage holding that stage's own options object, as
+/// <see cref="ConfigLoader"/> filled it from portveil.toml over the stage's defaults. A new stage adds a property
+/// here and its keys to <see cref="ConfigCatalog"/>.
+/// </summary>
+public sealed class PortVeilConfig
+{
+    /// <summary>[daemon]: dry run, state directory, log level.</summary>
+    public DaemonOptions Daemon { get; set; } = new();
+
+    /// <summary>[sensor]: the NFLOG socket.</summary>
+    public NflogOptions Sensor { get; set; } = new();
+
+    /// <summary>[detection]: the engine's thresholds and tables.</summary>
+    public DetectionOptions Detection { get; set; } = new();
+
+    /// <summary>[kernel]: the enforcer, with the `table inet portveil` it builds in <see cref="NftEnforcerOptions.Ruleset"/>.</summary>
+    public NftEnforcerOptions Enforcement { get; set; } = new();
+
+    /// <summary>[kernel]: served-port discovery (listening sockets, Docker-published ports, ports always served).</summary>
+    public ServedPortWatcherOptions ServedPorts { get; set; } = new();
+
+    /// <summary>[storage]: the SQLite database.</summary>
+    public SqliteStoreOptions Sqlite { get; set; } = new();
+
+    /// <summary>[storage]: how long rows are kept.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>[storage]: the batched writer in front of the database.</summary>
+    public EventWriterOptions EventWriter { get; set; } = new();
+
+    /// <summary>Shorthand for the ruleset inside <see cref="Enforcement"/>.</summary>
+    public PortVeilRulesetOptions Ruleset => Enforcement.Ruleset;
+}
