@@ -1,9 +1,11 @@
 using PortVeil.Detection;
+using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
+using PortVeil.Enforcement.Policy;
 using PortVeil.Enforcement.ServedPorts;
 using PortVeil.Sensors.Nflog;
-using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.Storage;
 
 namespace PortVeil.Daemon.Options;
 
@@ -25,6 +27,12 @@ public sealed class PortVeilConfig
 
     /// <summary>[kernel]: the enforcer, with the `table inet portveil` it builds in <see cref="NftEnforcerOptions.Ruleset"/>.</summary>
     public NftEnforcerOptions Enforcement { get; set; } = new();
+
+    /// <summary>What a verdict becomes (durations, escalation, budgets).</summary>
+    public PolicyOptions Policy { get; set; } = new();
+
+    /// <summary>Who is never banned (static networks and what is discovered).</summary>
+    public AllowlistOptions Allowlist { get; set; } = new();
 
     /// <summary>[kernel]: served-port discovery (listening sockets, Docker-published ports, ports always served).</summary>
     public ServedPortWatcherOptions ServedPorts { get; set; } = new();

@@ -39,6 +39,25 @@ public sealed class DaemonStages
     /// </summary>
     public string? NetworkNamespacePath { get; init; }
 
+    /// <summary>The daemon's stages as the configuration file sets them.</summary>
+    public static DaemonStages From(Options.PortVeilConfig config, bool forceDryRun = false)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Policy.DryRun |= config.Daemon.DryRun || forceDryRun;
+        return new DaemonStages
+        {
+            Detection = config.Detection,
+            Nflog = config.Sensor,
+            Enforcer = config.Enforcement,
+            ServedPorts = config.ServedPorts,
+            Policy = config.Policy,
+            Allowlist = config.Allowlist,
+            Storage = config.Sqlite,
+            Writer = config.EventWriter,
+            Retention = config.Retention,
+        };
+    }
+
     /// <summary>How often the allowlist is re-discovered (gateway, resolvers, own addresses, admin SSH sessions).</summary>
     public TimeSpan AllowlistRefresh { get; init; } = TimeSpan.FromSeconds(5);
 }
