@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 ./scripts/install-deps.sh
-dotnet publish src/PortVeil.Cli -c Release -o out/portveil --nologo -v quiet
+dotnet publish src/PortVeil.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o out/portveil --nologo -v quiet
 
 corpus=${PORTVEIL_CORPUS:-../shared/corpus}
 if (($# == 0)); then

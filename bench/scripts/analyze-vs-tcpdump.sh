@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 file=${1:-../shared/corpus/s10_nmap_syn_allports.pcap}
 runs=${2:-15}
-dotnet publish src/PortVeil.Cli -c Release -o out/portveil --nologo -v quiet >/dev/null
+dotnet publish src/PortVeil.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o out/portveil --nologo -v quiet >/dev/null
 dotnet build bench/PortVeil.Benchmarks -c Release --nologo -v quiet >/dev/null
 
 median_ms() { # command...
