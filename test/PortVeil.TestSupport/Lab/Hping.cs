@@ -36,4 +36,19 @@ public static class Hping
         using var flood = from.Start("hping3", "-q", "-S", "--flood", "-p", portArg, target);
         Thread.Sleep(duration);
     }
+
+    /// <summary>
+    /// SYNs with a forged source address (hping3 -a) to consecutive ports from <paramref name="firstPort"/>: what an
+    /// attacker does to make a protector ban someone else. Bounded by <paramref name="count"/>.
+    /// </summary>
+    public static ProcessResult SpoofedSynScan(LabHost from, string spoofedSource, string target, int firstPort, int count)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        DocumentationRanges.EnsureAllowed(spoofedSource);
+        DocumentationRanges.EnsureAllowed(target);
+        return from.Exec("hping3",
+            ["-q", "-S", "-a", spoofedSource, "-p", "++" + firstPort.ToString(CultureInfo.InvariantCulture),
+             "-c", count.ToString(CultureInfo.InvariantCulture), "-i", "u20000", target],
+            TestTimeouts.Scan);
+    }
 }
