@@ -38,4 +38,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Allowlist refresh failed")]
     public static partial void AllowlistRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Retention: pruned {Events} event rows, {Incidents} incidents, {Bans} ended bans")]
+    public static partial void Pruned(ILogger logger, long events, long incidents, long bans);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Storage maintenance failed; kernel bans are unaffected")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
 }

@@ -38,6 +38,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private VerdictChannel? _verdicts;
     private BanLoop? _banLoop;
     private Task? _banTask;
+    private Task? _maintenanceTask;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
     private int _stopped;
@@ -113,6 +114,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger);
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
+        var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
+        _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
 
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
@@ -225,6 +228,18 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             try
             {
                 await _banTask;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        if (_maintenanceTask is not null)
+        {
+            try
+            {
+                await _maintenanceTask;
             }
             catch (OperationCanceledException)
             {
