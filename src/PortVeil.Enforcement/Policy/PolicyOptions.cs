@@ -44,17 +44,17 @@ public sealed class PolicyOptions
         var problems = new List<string>();
         if (BaseBan <= TimeSpan.Zero)
         {
-            problems.Add("policy.base_ban: must be positive");
+            problems.Add("policy.ban_time: must be positive");
         }
 
         if (!(EscalationFactor >= 1) || double.IsInfinity(EscalationFactor))
         {
-            problems.Add("policy.escalation_factor: must be a number ≥ 1");
+            problems.Add("policy.ban_factor: must be a number ≥ 1");
         }
 
         if (MaxBan < BaseBan)
         {
-            problems.Add("policy.max_ban: must be at least policy.base_ban");
+            problems.Add("policy.ban_max: must be at least policy.ban_time");
         }
 
         if (JitterSeconds < 0)

@@ -359,8 +359,8 @@ public class BanPolicyTests
         var problems = options.Validate();
 
         Assert.Equal(4, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("policy.base_ban", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("policy.escalation_factor", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("policy.ban_time", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("policy.ban_factor", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("policy.min_unverified_probes", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("policy.bans_per_minute", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => Some.Policy(options: options));
