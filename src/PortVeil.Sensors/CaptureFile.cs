@@ -1,4 +1,5 @@
 using PortVeil.Core;
+using PortVeil.Sensors.IO;
 using PortVeil.Sensors.KernelLog;
 using PortVeil.Sensors.Pcap;
 
@@ -15,7 +16,7 @@ public static class CaptureFile
     public static IOfflinePacketSource Open(string path, KernelLogOptions? logOptions = null, ParseErrorLog? errors = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+        var stream = InputFile.OpenRead(path);
         try
         {
             Span<byte> head = stackalloc byte[MagicSniffer.SniffLength];

@@ -28,7 +28,7 @@ public sealed class KernelLogReader : IOfflinePacketSource
 
     /// <summary>Reads a log file; the year of syslog lines comes from <paramref name="options"/> or the file's modification time.</summary>
     public KernelLogReader(string path, KernelLogOptions? options = null, ParseErrorLog? errors = null)
-        : this(OpenFile(path), path, leaveOpen: false, options, ReferenceTime(path, options), errors)
+        : this(InputFile.OpenRead(path), path, leaveOpen: false, options, ReferenceTime(path, options), errors)
     {
     }
 
@@ -182,11 +182,6 @@ public sealed class KernelLogReader : IOfflinePacketSource
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddError(long offset, string message) => Errors.Add(new ParseError(Name, _lines, offset, message));
 
-    private static FileStream OpenFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
-    }
 
     private static DateTime? ReferenceTime(string path, KernelLogOptions? options)
     {

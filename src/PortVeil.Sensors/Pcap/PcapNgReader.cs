@@ -51,7 +51,7 @@ public sealed class PcapNgReader : IOfflinePacketSource
     private long _lastTimestampNs;
 
     public PcapNgReader(string path, ParseErrorLog? errors = null)
-        : this(OpenFile(path), path, leaveOpen: false, errors)
+        : this(InputFile.OpenRead(path), path, leaveOpen: false, errors)
     {
     }
 
@@ -424,11 +424,6 @@ public sealed class PcapNgReader : IOfflinePacketSource
     private ushort ReadUInt16(ReadOnlySpan<byte> bytes) =>
         _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(bytes) : BinaryPrimitives.ReadUInt16LittleEndian(bytes);
 
-    private static FileStream OpenFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddError(long offset, string message) => Errors.Add(new ParseError(Name, _blocks, offset, message));

@@ -43,7 +43,7 @@ public sealed class PcapReader : IOfflinePacketSource
 
     /// <summary>Opens <paramref name="path"/> for reading; errors name it as given.</summary>
     public PcapReader(string path, ParseErrorLog? errors = null)
-        : this(OpenFile(path), path, leaveOpen: false, errors)
+        : this(InputFile.OpenRead(path), path, leaveOpen: false, errors)
     {
     }
 
@@ -202,13 +202,6 @@ public sealed class PcapReader : IOfflinePacketSource
     private uint ReadUInt32(ReadOnlySpan<byte> bytes) =>
         _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 
-    private static FileStream OpenFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-
-        // bufferSize 0: the reader does its own 1 MiB reads, a FileStream buffer would only add a copy.
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddError(long offset, string message) => Errors.Add(new ParseError(Name, _records, offset, message));
