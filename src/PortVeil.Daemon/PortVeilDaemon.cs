@@ -59,6 +59,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Packet events the engine has processed.</summary>
     public long Events => _detection?.Events ?? 0;
 
+    /// <summary>Deciding packet → element in the kernel set, for every ban made since start.</summary>
+    public LatencyRecorder? BanLatency => _banLoop?.BanLatency;
+
     public EventWriter? Writer => _writer;
 
     public NftEnforcer? Enforcer => _enforcer;
@@ -97,7 +100,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var discovery = new AllowlistDiscovery(_stages.Allowlist);
         var allowlist = NetworkNamespaceJoin.Run(ns, () => new LiveAllowlist(discovery));
         await PushAllowlistAsync(allowlist.Current);
-        _policy = new BanPolicy(_stages.Policy, allowlist, new StoredOffenceHistory(_store));
+        var history = await StoredOffenceHistory.LoadAsync(_store, DateTimeOffset.UtcNow, _stages.Policy.OffenceMemory, cancellationToken);
+        _policy = new BanPolicy(_stages.Policy, allowlist, history);
 
         await RestoreBansAsync(cancellationToken);
 

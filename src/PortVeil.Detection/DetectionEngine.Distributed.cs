@@ -116,6 +116,12 @@ public sealed partial class DetectionEngine
             return;
         }
 
+        // One weak (single unverified probe) verdict per source is enough until it probes again.
+        if (m.Has(StateBits.WeakVerdict) && m.Probes < 2 && !m.Has(StateBits.Verified))
+        {
+            return;
+        }
+
         // A guest in the same /24 with one typo has an ordinary OS SYN: membership needs a scanner fingerprint
         // (raw SYN, nmap, masscan, …) or a second failure.
         if (m.Tool == ScannerTool.Unknown && m.Failures < 2)
@@ -157,5 +163,13 @@ public sealed partial class DetectionEngine
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"Distributed: {g.MemberCount} sources of {g.Describe()} with failures touched about {ports} distinct closed ports together ≥ {_options.DistributedMinClosedPorts} (≥ {_options.DistributedMinSources} sources); this one made {m.Failures} failed first contacts.");
         Emit(ref m, in key, DetectorKind.Distributed, ports, _options.DistributedMinClosedPorts, now, members, summary);
+
+        // A verdict on one probe from an unverified address is evidence, but policy never bans on it (one SYN is
+        // trivially spoofed). Keep the source open for a second verdict at its next probe, which policy can act
+        // on; otherwise this weak verdict would silence the stronger per-source ones for good.
+        if (m.Probes < 2 && !m.Has(StateBits.Verified))
+        {
+            m.Bits = (m.Bits & ~StateBits.VerdictEmitted) | StateBits.WeakVerdict;
+        }
     }
 }

@@ -25,6 +25,9 @@ public interface IBanStore
     /// <summary>The bans of one target, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredBan>> ListBanHistoryAsync(BanTarget target, int limit = 100, CancellationToken cancellationToken = default);
 
+    /// <summary>Every ban started at or after <paramref name="since"/>, oldest first (the daemon loads its escalation memory from it at start).</summary>
+    Task<IReadOnlyList<StoredBan>> ListBansStartedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
     Task<StoredBan?> FindBanAsync(Guid banId, CancellationToken cancellationToken = default);
 
     /// <summary>

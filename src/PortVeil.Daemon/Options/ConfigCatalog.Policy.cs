@@ -45,7 +45,7 @@ internal static partial class ConfigCatalog
             ConfigKey.Create(S, "subnet_ban_members", new IntegerType(2, 256),
                 "Banned members of one /24 (or addresses of one /64) that make a ban of the whole subnet.",
                 c => c.Policy.SubnetBanMembers, (c, v) => c.Policy.SubnetBanMembers = (int)v, nameof(PolicyOptions.SubnetBanMembers)),
-            ConfigKey.Create(S, "subnet_budget_per_hour", count,
+            ConfigKey.Create(S, "subnet_budget_per_hour", new IntegerType(1, 65_536),
                 "At most this many individual bans per /24 (or /64) per hour.",
                 c => c.Policy.SubnetBudgetPerHour, (c, v) => c.Policy.SubnetBudgetPerHour = (int)v, nameof(PolicyOptions.SubnetBudgetPerHour)),
             ConfigKey.Create(S, "bans_per_minute", count,

@@ -21,6 +21,7 @@ internal sealed class BanLoop
     private readonly EventWriter _writer;
     private readonly string _host;
     private readonly ILogger _logger;
+    private readonly LatencyRecorder _latency = new();
     private long _bans;
     private long _banFailures;
     private long _skipped;
@@ -40,6 +41,9 @@ internal sealed class BanLoop
     public long BanFailures => Interlocked.Read(ref _banFailures);
 
     public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>From the deciding packet's kernel timestamp to the ban being committed in the kernel set.</summary>
+    public LatencyRecorder BanLatency => _latency;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -102,6 +106,7 @@ internal sealed class BanLoop
         try
         {
             await _enforcer.BanAsync(requests, cancellationToken);
+            _latency.Record((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs);
             Interlocked.Increment(ref _bans);
             LogMessages.Ban(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
                 ScanNames.Of(decision.Verdict.Detector), decision.EscalationLevel, decision.Explanation);

@@ -21,4 +21,10 @@ internal enum StateBits : byte
 
     /// <summary>Touched a tripwire port.</summary>
     Tripwire = 0x40,
+
+    /// <summary>
+    /// A verdict on a single unverified probe was emitted (evidence policy will not act on); one more verdict may
+    /// follow once the source has probed again.
+    /// </summary>
+    WeakVerdict = 0x80,
 }

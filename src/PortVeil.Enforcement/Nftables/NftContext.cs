@@ -66,7 +66,11 @@ public sealed class NftContext : IDisposable
                 throw new NftException(e.Message);
             }
 
-            _ctx = LibNftables.CtxNew(0);
+            lock (LibraryLock)
+            {
+                _ctx = LibNftables.CtxNew(0);
+            }
+
             if (_ctx == IntPtr.Zero)
             {
                 throw new NftException("nft_ctx_new returned NULL");
@@ -103,11 +107,32 @@ public sealed class NftContext : IDisposable
             }
         }
 
-        LibNftables.CtxFree(_ctx);
+        lock (LibraryLock)
+        {
+            LibNftables.CtxFree(_ctx);
+        }
+
         _ctx = IntPtr.Zero;
     }
 
-    private unsafe NftResult Execute(WorkItem item)
+    /// <summary>
+    /// libnftables keeps process-wide state that is not thread-safe (its JSON output tokenises type names with
+    /// strtok): two contexts running commands on two threads at once aborted the process with
+    /// "json.c:71: set_dtype_json: Assertion `__out' failed" (seen here with the watchdog's checker context listing
+    /// the table while bans were added). Every command in the process runs under this one lock; a command takes
+    /// ~0.1 ms, so the only cost is that a check can delay a ban by one command.
+    /// </summary>
+    private static readonly Lock LibraryLock = new();
+
+    private NftResult Execute(WorkItem item)
+    {
+        lock (LibraryLock)
+        {
+            return ExecuteLocked(item);
+        }
+    }
+
+    private unsafe NftResult ExecuteLocked(WorkItem item)
     {
         var flags = (item.Json ? LibNftables.OutputJson : 0) | (item.Terse ? LibNftables.OutputTerse : 0);
         LibNftables.CtxOutputSetFlags(_ctx, flags);

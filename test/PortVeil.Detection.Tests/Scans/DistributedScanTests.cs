@@ -18,9 +18,32 @@ public class DistributedScanTests
 
         var (_, sink) = EngineRun.Over(s);
 
-        Assert.Equal(6, sink.Verdicts.Count);
+        // A member first flagged on a single unverified probe is flagged again once it is actionable (2+ probes).
+        Assert.Equal(6, sink.Verdicts.Select(v => v.Source).Distinct().Count());
         Assert.All(sink.Verdicts, v => Assert.Equal(ScanKind.Syn, v.Scan));
         Assert.All(sink.Verdicts, v => Assert.Equal(ScannerTool.Nmap, v.Tool));
+    }
+
+    [Fact]
+    public void A_member_flagged_on_one_unverified_probe_is_flagged_again_when_it_probes_a_second_port()
+    {
+        // Policy never bans on one unverified SYN, so that first verdict must not silence the source for good.
+        var s = new Scenario().BenignMix(0, 60);
+        var ports = s.Shuffled(Scenario.TopTcp.Where(p => Array.IndexOf(Scenario.OpenTcp, p) < 0)).Take(22).ToArray();
+        for (var i = 0; i < 20; i++)
+        {
+            s.Add(Events.NmapSyn($"198.51.100.{150 + i}", ports[i], 2 + (i * 1.5)));
+        }
+
+        s.Add(Events.NmapSyn("198.51.100.199", ports[20], 40));
+        s.Add(Events.NmapSyn("198.51.100.199", ports[21], 41));
+
+        var (_, sink) = EngineRun.Over(s);
+
+        var late = sink.Verdicts.Where(v => v.Source.Address == NetAddress.Parse("198.51.100.199")).ToList();
+        Assert.Equal(2, late.Count);
+        Assert.Equal(1, late[0].Evidence.Probes);
+        Assert.Equal(2, late[1].Evidence.Probes);
     }
 
     [Fact]
@@ -43,6 +66,7 @@ public class DistributedScanTests
             Assert.True(v.Evidence.GroupMembers.Count >= 5);
             Assert.Contains(v.Source.Address, v.Evidence.GroupMembers);
         });
+        // One probe each: every member gets one (weak) verdict, never more.
         Assert.Equal(sink.Verdicts.Count, sink.Verdicts.Select(v => v.Source).Distinct().Count());
     }
 
@@ -97,7 +121,7 @@ public class DistributedScanTests
 
         var (_, sink) = EngineRun.Over(s, servedTcp: Scenario.OpenTcp);
 
-        Assert.Equal(11, sink.Verdicts.Count);
+        Assert.Equal(11, sink.Verdicts.Select(v => v.Source).Distinct().Count());
         Assert.All(sink.Verdicts, v => Assert.InRange(v.Source.Address.V4 & 0xFF, 165u, 175u));
         Assert.Contains(sink.Verdicts, v => v.Detector == DetectorKind.Distributed);
         Assert.All(sink.Verdicts, v => Assert.Equal(ScanKind.Syn, v.Scan));
