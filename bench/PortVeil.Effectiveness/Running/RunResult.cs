@@ -11,6 +11,9 @@ internal sealed record RunResult
 
     public required DateTimeOffset StartedUtc { get; init; }
 
+    /// <summary>When the scan started, seconds since the run began (guest samples' clock).</summary>
+    public required double ScanStartSeconds { get; init; }
+
     public required double ScanSeconds { get; init; }
 
     /// <summary>Ports the scanners reported "open".</summary>
@@ -33,6 +36,9 @@ internal sealed record RunResult
 
     /// <summary>Connect times (ms) of the guests' later successful connections.</summary>
     public required IReadOnlyList<double> LaterConnectMs { get; init; }
+
+    /// <summary>Guest connections that failed or took 200 ms or more, with their guest, port and start time.</summary>
+    public required IReadOnlyList<GuestSample> SlowOrFailed { get; init; }
 
     /// <summary>Banned addresses that never scanned: guests, decoys, anyone else.</summary>
     public required IReadOnlyList<string> FalseBans { get; init; }
