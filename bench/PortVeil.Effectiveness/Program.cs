@@ -19,10 +19,14 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        // Guests, the ban watcher and the scan block pool threads (namespace threads joined, processes waited on);
+        // on 2 cores the pool starts with 2 and adds about one a second, which delayed guest connects by seconds
+        // with --parallel (measured 2026-11-25: first connects of 3-5 s under `none`). Start with enough.
+        ThreadPool.SetMinThreads(64, 64);
         var runs = new Option<int?>("--runs") { Description = "Runs per scenario and protection (default: 20 for syn-t4, 3 for slow scenarios, 5 for the rest)" };
         var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated scenarios, or 'all'", DefaultValueFactory = _ => "all" };
         var protections = new Option<string>("--protections") { Description = "Comma-separated: none, recipe, portveil-gating, portveil-nogating, or 'all'", DefaultValueFactory = _ => "all" };
-        var quick = new Option<bool>("--quick") { Description = "1 run each, shortest port lists" };
+        var quick = new Option<bool>("--quick") { Description = "Shortest port lists, and 1 run each unless --runs says otherwise" };
         var parallel = new Option<bool>("--parallel") { Description = "Run none and recipe beside the PortVeil protections (one lab each; the two daemons still take turns): about 2x faster, noisier latencies" };
         var output = new Option<string>("--out") { Description = "Directory for results-*.md and raw-*.jsonl", DefaultValueFactory = _ => "bench/effectiveness/results" };
         var list = new Option<bool>("--list") { Description = "List the scenarios and exit" };
@@ -73,7 +77,7 @@ internal static class Program
         await using var raw = new StreamWriter(rawPath);
         foreach (var scenario in scenarios)
         {
-            var count = quick ? 1 : runs ?? scenario.DefaultRuns;
+            var count = runs ?? (quick ? 1 : scenario.DefaultRuns);
             for (var run = 1; run <= count; run++)
             {
                 var batch = new List<RunResult>();
