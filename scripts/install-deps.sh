@@ -9,6 +9,7 @@ packages=(
   iproute2 iputils-ping      # network namespaces and veth pairs for the tests
   nmap masscan hping3        # real scanners, run only inside test namespaces
   tcpdump                    # the analyze throughput baseline, and captures in tests
+  iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
   netcat-openbsd procps
 )
 missing=()
@@ -27,4 +28,4 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 # Kernel modules the tests use; inside containers they may be built in or already loaded.
-for m in nf_tables nfnetlink_log veth; do modprobe "$m" 2>/dev/null || true; done
+for m in nf_tables nfnetlink_log veth ip_set xt_set xt_hashlimit; do modprobe "$m" 2>/dev/null || true; done

@@ -1,0 +1,98 @@
+using PortVeil.Daemon;
+using PortVeil.Daemon.Pipeline;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Lab;
+
+namespace PortVeil.Effectiveness.Protections;
+
+/// <summary>
+/// The real PortVeil daemon (NFLOG, engine, policy, nftables, SQLite) protecting the lab server's namespace, in
+/// this process, as the integration tests start it. Defaults everywhere except first-contact gating.
+/// </summary>
+internal sealed class PortVeilProtection : IProtection
+{
+    private readonly PortVeilDaemon _daemon;
+    private readonly string _stateDirectory;
+    private readonly string _databasePath;
+    private readonly DateTimeOffset _started;
+
+    private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath)
+    {
+        Kind = kind;
+        _daemon = daemon;
+        _stateDirectory = stateDirectory;
+        _databasePath = databasePath;
+        _started = DateTimeOffset.UtcNow;
+    }
+
+    public ProtectionKind Kind { get; }
+
+    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating)
+    {
+        var stateDirectory = Path.Combine(Path.GetTempPath(), $"pv-eff-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(stateDirectory);
+        var databasePath = Path.Combine(stateDirectory, "portveil.db");
+        var stages = new DaemonStages
+        {
+            NetworkNamespacePath = Path.Combine("/var/run/netns", lab.Server.Name),
+            Storage = new SqliteStoreOptions { Path = databasePath },
+            Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating } },
+            HostName = "effectiveness-server",
+        };
+        var daemon = new PortVeilDaemon(stages);
+        try
+        {
+            await daemon.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            Directory.Delete(stateDirectory, recursive: true);
+            throw;
+        }
+
+        return new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath);
+    }
+
+    public async Task<IReadOnlyList<string>> BannedAsync()
+    {
+        var bans = await _daemon.Enforcer!.ListAsync();
+        return [.. bans.Select(b => b.Source.ToString())];
+    }
+
+    public async Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync()
+    {
+        await _daemon.Writer!.FlushAsync();
+        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = _databasePath });
+        var incidents = await store.ListIncidentsAsync(_started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        var evidence = new Dictionary<string, BanEvidence>();
+
+        // The earliest verdict per source is the one that banned it (later ones renew or escalate).
+        foreach (var incident in incidents.OrderBy(i => i.Verdict.DecidedAtNs))
+        {
+            var source = incident.Verdict.Source.ToString();
+            if (!evidence.ContainsKey(source))
+            {
+                var e = incident.Verdict.Evidence;
+                var seconds = (incident.Verdict.DecidedAtNs - e.FirstSeenNs) / 1e9;
+                evidence[source] = new BanEvidence(e.Probes, seconds, incident.Verdict.Detector.ToString());
+            }
+        }
+
+        return evidence;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _daemon.DisposeAsync();
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp directory: best effort.
+        }
+    }
+}
