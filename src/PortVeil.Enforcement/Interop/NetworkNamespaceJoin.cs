@@ -12,16 +12,40 @@ public static class NetworkNamespaceJoin
     /// <summary>Joins <paramref name="path"/>; a null path leaves the thread where it is.</summary>
     public static void JoinCurrentThread(string? path)
     {
+        if (!TryJoinCurrentThread(path, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+    }
+
+    /// <summary>
+    /// Joins <paramref name="path"/> for threads that report failure instead of throwing (a background loop must
+    /// not take the process down); <paramref name="error"/> says why it failed.
+    /// </summary>
+    public static bool TryJoinCurrentThread(string? path, out string? error)
+    {
+        error = null;
         if (path is null)
         {
-            return;
+            return true;
         }
 
-        using var ns = File.OpenHandle(path);
-        if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) != 0)
+        try
         {
-            throw new InvalidOperationException($"setns into {path} failed: errno {Marshal.GetLastPInvokeError()}");
+            using var ns = File.OpenHandle(path);
+            if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) == 0)
+            {
+                return true;
+            }
+
+            error = $"setns into {path} failed: errno {Marshal.GetLastPInvokeError()}";
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot open network namespace {path}: {e.Message}";
+        }
+
+        return false;
     }
 
     /// <summary>Runs <paramref name="action"/> on a new thread joined to <paramref name="path"/> and waits for it.</summary>

@@ -184,13 +184,9 @@ public sealed partial class NftEnforcer
 
     private void WatchdogLoop()
     {
-        if (_options.NetworkNamespacePath is { } path)
+        if (!Interop.NetworkNamespaceJoin.TryJoinCurrentThread(_options.NetworkNamespacePath, out _))
         {
-            using var ns = File.OpenHandle(path);
-            if (Interop.Netlink.SetNs((int)ns.DangerousGetHandle(), Interop.Netlink.CloneNewNet) != 0)
-            {
-                return;
-            }
+            return;
         }
 
         using var monitor = _options.NetlinkMonitor ? NftEventMonitor.TryOpen(_options.WatchdogInterval) : null;

@@ -88,14 +88,10 @@ public sealed class ServedPortWatcher : IDisposable
 
     private void Loop()
     {
-        if (_options.NetworkNamespacePath is { } path)
+        if (!Interop.NetworkNamespaceJoin.TryJoinCurrentThread(_options.NetworkNamespacePath, out _))
         {
-            using var ns = File.OpenHandle(path);
-            if (Interop.Netlink.SetNs((int)ns.DangerousGetHandle(), Interop.Netlink.CloneNewNet) != 0)
-            {
-                Interlocked.Increment(ref _errors);
-                return;
-            }
+            Interlocked.Increment(ref _errors);
+            return;
         }
 
         // Opened on this thread, so the netlink socket belongs to the watched namespace.
