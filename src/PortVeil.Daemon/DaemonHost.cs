@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PortVeil.Daemon.Pipeline;
+using PortVeil.Daemon.Systemd;
 
 namespace PortVeil.Daemon;
 
@@ -24,7 +25,14 @@ public static class DaemonHost
         // Under systemd: sd_notify READY/STOPPING/WATCHDOG and journald-friendly console output.
         builder.Services.AddSystemd();
         builder.Services.AddSingleton(stages);
-        builder.Services.AddHostedService<PortVeilDaemon>();
+        builder.Services.AddSingleton<PortVeilDaemon>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PortVeilDaemon>());
+
+        // AddSystemd never sends WATCHDOG=1; this does, while the pipeline is alive (WatchdogSec= in the unit).
+        builder.Services.AddHostedService(sp => new SystemdWatchdog(
+            WatchdogSettings.FromEnvironment(),
+            sp.GetRequiredService<PortVeilDaemon>().IsHealthy,
+            sp.GetRequiredService<ILogger<SystemdWatchdog>>()));
         return builder.Build();
     }
 }

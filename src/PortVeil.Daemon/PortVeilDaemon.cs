@@ -64,6 +64,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     public EventWriter? Writer => _writer;
 
+    /// <summary>
+    /// False once the detection thread has faulted or the ban loop has ended before a stop: the systemd watchdog
+    /// then withholds its pings and systemd restarts the daemon.
+    /// </summary>
+    public bool IsHealthy() => _detection?.Fault is null && (_banTask is not { IsCompleted: true } || _stop.IsCancellationRequested);
+
     public NftEnforcer? Enforcer => _enforcer;
 
     public BanPolicy? Policy => _policy;
