@@ -11,6 +11,8 @@ packages=(
   tcpdump                    # the analyze throughput baseline, and captures in tests
   iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
   netcat-openbsd procps
+  systemd util-linux         # systemd-analyze verify/security on packaging/portveil.service; setpriv and unshare
+                             # reproduce the unit's sandbox in tests where systemd is not PID 1
 )
 missing=()
 for p in "${packages[@]}"; do

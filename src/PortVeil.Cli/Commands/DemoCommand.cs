@@ -42,6 +42,10 @@ internal static class DemoCommand
             var writer = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var json = parse.GetValue(output) == "json";
+
+            // Return a task to System.CommandLine at once: until the action returns one, Ctrl+C is not routed to
+            // our cancellation token and kills the process outright, leaving the lab's namespaces behind.
+            await Task.Yield();
             try
             {
                 DemoRunner.CheckPrerequisites();

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using System.Text;
+using PortVeil.IntegrationTests.Daemon;
+using PortVeil.TestSupport;
+using PortVeil.TestSupport.Lab;
+
+namespace PortVeil.IntegrationTests.Install;
+
+/// <summary>
+/// The unit's restrictions, reproduced without systemd (this host's PID 1 is not systemd): `portveil run` with only
+/// the capabilities named in packaging/portveil.service (setpriv bounding, inheritable and ambient sets), no new
+/// privileges, a read-only root file system except its state directory (ProtectSystem=strict + ReadWritePaths),
+/// and systemd's watchdog environment. It must still create its table, ban a real nmap scan and ping WATCHDOG=1.
+/// </summary>
+[Collection(DaemonCollection.Name)]
+[SupportedOSPlatform("linux")]
+public class UnitSandboxTests
+{
+    // Runs inside `unshare --mount`: the state directory becomes its own writable mount, then / is remounted
+    // read-only, then the rest of the arguments run. Paths arrive as arguments, never spliced into the script.
+    private const string ReadOnlyRoot = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro / && shift && exec \"$@\"";
+
+    [Fact]
+    public void Portveil_run_with_only_the_units_capabilities_and_a_read_only_system_bans_a_scanner_and_pings_the_watchdog()
+    {
+        using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
+        using var listener = LabTcpListener.Start(lab.Server, 22);
+        var state = Directory.CreateTempSubdirectory("pv-sandbox-");
+        try
+        {
+            File.SetUnixFileMode(state.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var notifyPath = Path.Combine(state.FullName, "notify");
+            using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+
+            var caps = SetprivCapabilities();
+            using var daemon = lab.Server.Start("env",
+                "NOTIFY_SOCKET=" + notifyPath, "WATCHDOG_USEC=2000000",
+                "unshare", "--mount", "--propagation", "private", "sh", "-c", ReadOnlyRoot, "sh", state.FullName,
+                "setpriv", "--bounding-set=" + caps, "--inh-caps=" + caps, "--ambient-caps=" + caps, "--no-new-privs",
+                "dotnet", Path.Combine(InstallTree.CliBuildOutput, "portveil.dll"), "run", "--database", Path.Combine(state.FullName, "portveil.db"));
+
+            Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "table", "inet", "portveil").ExitCode == 0),
+                "no table under the unit's restrictions: " + Stopped(daemon));
+            Assert.Equal("WATCHDOG=1", Receive(systemd));
+
+            var scanner = lab.Scanners[0];
+            var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300");
+            Assert.Empty(scan.OpenPorts);
+            Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "set", "inet", "portveil", "banned4").StdOut.Contains(scanner.IPv4, StringComparison.Ordinal)),
+                "the scanner was not banned: " + Stopped(daemon));
+            Assert.True(File.Exists(Path.Combine(state.FullName, "portveil.db")));
+
+            // Still pinging after the work: the pipeline is alive.
+            Assert.Equal("WATCHDOG=1", Receive(systemd));
+            ProcessRunner.Run("kill", "-TERM", daemon.Process.Id.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill -TERM");
+            Assert.True(daemon.WaitForExit(TestTimeouts.Event), "the daemon did not stop on SIGTERM");
+            Assert.Equal(0, daemon.Process.ExitCode);
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW in the unit → "-all,+net_admin,+net_raw" for setpriv.</summary>
+    private static string SetprivCapabilities()
+    {
+        var line = File.ReadAllLines(InstallTree.UnitSource).Single(l => l.StartsWith("CapabilityBoundingSet=", StringComparison.Ordinal));
+        var names = line["CapabilityBoundingSet=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(names);
+        return "-all," + string.Join(',', names.Select(n => "+" + n["CAP_".Length..].ToLowerInvariant()));
+    }
+
+    private static string Receive(Socket socket)
+    {
+        var buffer = new byte[256];
+        socket.ReceiveTimeout = (int)TestTimeouts.Event.TotalMilliseconds;
+        try
+        {
+            return Encoding.ASCII.GetString(buffer, 0, socket.Receive(buffer));
+        }
+        catch (SocketException e)
+        {
+            return "(nothing: " + e.SocketErrorCode + ")";
+        }
+    }
+
+    private static string Stopped(StartedProcess daemon) =>
+        daemon.Process.HasExited ? $"exited {daemon.Process.ExitCode}: {daemon.StdErr}{daemon.StdOut}" : "still running";
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow + TestTimeouts.Event + TestTimeouts.Event; DateTime.UtcNow < deadline; Thread.Sleep(200))
+        {
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
