@@ -6,13 +6,13 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   nftables libnftables1      # the kernel table PortVeil owns, and the library it drives it through
+  systemd util-linux         # systemd-analyze verify/security on packaging/portveil.service; setpriv and unshare
+                             # reproduce the unit's sandbox in tests where systemd is not PID 1
   iproute2 iputils-ping      # network namespaces and veth pairs for the tests
   nmap masscan hping3        # real scanners, run only inside test namespaces
   tcpdump                    # the analyze throughput baseline, and captures in tests
   iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
   netcat-openbsd procps
-  systemd util-linux         # systemd-analyze verify/security on packaging/portveil.service; setpriv and unshare
-                             # reproduce the unit's sandbox in tests where systemd is not PID 1
 )
 missing=()
 for p in "${packages[@]}"; do
