@@ -6,8 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   nftables libnftables1      # the kernel table PortVeil owns, and the library it drives it through
-  systemd util-linux         # systemd-analyze verify/security on packaging/portveil.service; setpriv and unshare
-                             # reproduce the unit's sandbox in tests where systemd is not PID 1
+  systemd util-linux strace  # systemd-analyze verify/security on packaging/portveil.service; setpriv, unshare and
+                             # strace check the unit's sandbox and syscall filter in tests where systemd is not PID 1
   iproute2 iputils-ping      # network namespaces and veth pairs for the tests
   nmap masscan hping3        # real scanners, run only inside test namespaces
   tcpdump                    # the analyze throughput baseline, and captures in tests
