@@ -12,15 +12,20 @@ namespace PortVeil.IntegrationTests.Install;
 /// The unit's restrictions, reproduced without systemd (this host's PID 1 is not systemd): `portveil run` with only
 /// the capabilities named in packaging/portveil.service (setpriv bounding, inheritable and ambient sets), no new
 /// privileges, a read-only root file system except its state directory (ProtectSystem=strict + ReadWritePaths),
-/// and systemd's watchdog environment. It must still create its table, ban a real nmap scan and ping WATCHDOG=1.
+/// read-only /proc/sys and /sys (ProtectKernelTunables: nftables and NFLOG use netlink, not sysctl files), and
+/// systemd's watchdog environment. It must still create its table, ban a real nmap scan and ping WATCHDOG=1.
 /// </summary>
 [Collection(DaemonCollection.Name)]
 [SupportedOSPlatform("linux")]
 public class UnitSandboxTests
 {
     // Runs inside `unshare --mount`: the state directory becomes its own writable mount, then / is remounted
-    // read-only, then the rest of the arguments run. Paths arrive as arguments, never spliced into the script.
-    private const string ReadOnlyRoot = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro / && shift && exec \"$@\"";
+    // read-only (ProtectSystem=strict + ReadWritePaths), then /proc/sys and /sys (ProtectKernelTunables), then the
+    // rest of the arguments run. Paths arrive as arguments, never spliced into the script.
+    private const string ReadOnlyRoot =
+        "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro / "
+        + "&& mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys "
+        + "&& mount --bind /sys /sys && mount -o remount,bind,ro /sys && shift && exec \"$@\"";
 
     [Fact]
     public void Portveil_run_with_only_the_units_capabilities_and_a_read_only_system_bans_a_scanner_and_pings_the_watchdog()
