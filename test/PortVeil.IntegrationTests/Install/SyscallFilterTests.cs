@@ -34,11 +34,10 @@ public partial class SyscallFilterTests
             using (var daemon = lab.Server.Start("strace", "-f", "-qq", "-o", trace,
                 "dotnet", Path.Combine(InstallTree.CliBuildOutput, "portveil.dll"), "run", "--database", Path.Combine(state.FullName, "portveil.db")))
             {
-                Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "table", "inet", "portveil").ExitCode == 0), "the traced daemon never created its table");
+                Assert.True(DaemonProcessReadiness.WaitUntilReady(lab.Server, 22), "the traced daemon never became ready");
                 var scanner = lab.Scanners[0];
                 Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-200");
-                Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "set", "inet", "portveil", "banned4").StdOut.Contains(scanner.IPv4, StringComparison.Ordinal)),
-                    "the traced daemon did not ban the scanner");
+                Assert.True(DaemonProcessReadiness.WaitUntilBanned(lab.Server, scanner.IPv4), "the traced daemon did not ban the scanner");
                 // SIGTERM to the daemon itself (strace's child, as systemd would send it), so its shutdown is traced too.
                 var strace = daemon.Process.Id.ToString(CultureInfo.InvariantCulture);
                 var child = File.ReadAllText($"/proc/{strace}/task/{strace}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
@@ -91,19 +90,6 @@ public partial class SyscallFilterTests
                 into.Add(item);
             }
         }
-    }
-
-    private static bool WaitUntil(Func<bool> condition)
-    {
-        for (var deadline = DateTime.UtcNow + TestTimeouts.Event + TestTimeouts.Event; DateTime.UtcNow < deadline; Thread.Sleep(200))
-        {
-            if (condition())
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // "1234  openat(AT_FDCWD, ..." or "1234  <... futex resumed>...".

@@ -47,15 +47,13 @@ public class UnitSandboxTests
                 "setpriv", "--bounding-set=" + caps, "--inh-caps=" + caps, "--ambient-caps=" + caps, "--no-new-privs",
                 "dotnet", Path.Combine(InstallTree.CliBuildOutput, "portveil.dll"), "run", "--database", Path.Combine(state.FullName, "portveil.db"));
 
-            Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "table", "inet", "portveil").ExitCode == 0),
-                "no table under the unit's restrictions: " + Stopped(daemon));
+            Assert.True(DaemonProcessReadiness.WaitUntilReady(lab.Server, 22), "not ready under the unit's restrictions: " + Stopped(daemon));
             Assert.Equal("WATCHDOG=1", Receive(systemd));
 
             var scanner = lab.Scanners[0];
             var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300");
             Assert.Empty(scan.OpenPorts);
-            Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "set", "inet", "portveil", "banned4").StdOut.Contains(scanner.IPv4, StringComparison.Ordinal)),
-                "the scanner was not banned: " + Stopped(daemon));
+            Assert.True(DaemonProcessReadiness.WaitUntilBanned(lab.Server, scanner.IPv4), "the scanner was not banned: " + Stopped(daemon));
             Assert.True(File.Exists(Path.Combine(state.FullName, "portveil.db")));
 
             // Still pinging after the work: the pipeline is alive.
@@ -95,17 +93,4 @@ public class UnitSandboxTests
 
     private static string Stopped(StartedProcess daemon) =>
         daemon.Process.HasExited ? $"exited {daemon.Process.ExitCode}: {daemon.StdErr}{daemon.StdOut}" : "still running";
-
-    private static bool WaitUntil(Func<bool> condition)
-    {
-        for (var deadline = DateTime.UtcNow + TestTimeouts.Event + TestTimeouts.Event; DateTime.UtcNow < deadline; Thread.Sleep(200))
-        {
-            if (condition())
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }
