@@ -12,5 +12,7 @@ internal static class CommandCatalog
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
         yield return ConfigCommand.Create();
+        yield return ReportCommand.Create();
+        yield return ExportCommand.Create();
     }
 }
