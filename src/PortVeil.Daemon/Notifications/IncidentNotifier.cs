@@ -17,6 +17,7 @@ public sealed class IncidentNotifier : IAsyncDisposable
 
     private readonly IncidentLogSink? _log;
     private readonly List<WebhookSender> _webhooks = [];
+    private int _disposed;
 
     public IncidentNotifier(NotificationOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -139,8 +140,14 @@ public sealed class IncidentNotifier : IAsyncDisposable
         return buffer.ToArray();
     }
 
+    /// <summary>Drains and stops every sink; calling it twice is harmless.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var w in _webhooks)
         {
             await w.DisposeAsync();

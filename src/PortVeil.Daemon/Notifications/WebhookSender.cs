@@ -33,6 +33,7 @@ public sealed class WebhookSender : IAsyncDisposable
     private long _failed;
     private long _dropped;
     private long _retries;
+    private int _disposed;
 
     public WebhookSender(WebhookOptions webhook, NotificationOptions options, ILogger? logger = null, TimeProvider? time = null, HttpMessageHandler? handler = null)
     {
@@ -177,8 +178,14 @@ public sealed class WebhookSender : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops after delivering what is queued (up to <see cref="DrainOnStop"/>); calling it twice is harmless.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await Task.WhenAny(_worker, Task.Delay(DrainOnStop, _time));
         await _stop.CancelAsync();

@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PortVeil.Daemon.Tests.Notifications;
+namespace PortVeil.TestSupport;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (HttpListener) that records every webhook request and answers with scripted
 /// status codes: [500, 500, 200] fails twice, then accepts. With <see cref="Hold"/> set it keeps requests waiting
 /// until <see cref="Release"/>, to fill a sender's queue.
 /// </summary>
-internal sealed class WebhookReceiver : IDisposable
+public sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Queue<int> _script;
