@@ -69,11 +69,11 @@ internal static class HtmlReportWriter
             SvgCharts.Bars(ReportAggregates.PortsProbed(incidents, TopN), "Ports probed"));
         sb.Append("<div class=\"grid\">");
         Section(sb, "scan-types", "Scan types", "Verdicts per scan type.",
-            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Scan), TopN), "Scan types"));
+            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Scan), TopN), "Scan types", narrow: true));
         Section(sb, "tools", "Tools", "Verdicts per tool fingerprint (\"unknown\" when no fingerprint matched).",
-            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Tool), TopN), "Tools"));
+            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Tool), TopN), "Tools", narrow: true));
         Section(sb, "detectors", "Detectors", "Which detector decided.",
-            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Detector), TopN), "Detectors"));
+            SvgCharts.Bars(ReportAggregates.Top(incidents, i => ScanNames.Of(i.Detector), TopN), "Detectors", narrow: true));
         sb.Append("</div>\n");
 
         WriteExposure(sb, scanners);
@@ -175,7 +175,7 @@ internal static class HtmlReportWriter
 
         sb.Append(".</p>");
         Filter(sb, "incidents-table");
-        sb.Append("<table id=\"incidents-table\" class=\"sortable\"><thead><tr><th>Decided</th><th>Source</th><th>Scan</th><th>Tool</th>")
+        sb.Append("<div class=\"scroll\"><table id=\"incidents-table\" class=\"sortable\"><thead><tr><th>Decided</th><th>Source</th><th>Scan</th><th>Tool</th>")
             .Append("<th>Detector</th><th class=\"num\">Probes</th><th>Ports probed</th><th>Open ports reached</th><th>Evidence</th><th>Origin</th></tr></thead><tbody>");
         for (var n = Math.Max(0, incidents.Count - MaxIncidentRows); n < incidents.Count; n++)
         {
@@ -194,7 +194,7 @@ internal static class HtmlReportWriter
             sb.Append("</tr>");
         }
 
-        sb.Append("</tbody></table></section>\n");
+        sb.Append("</tbody></table></div></section>\n");
     }
 
     private static void Filter(StringBuilder sb, string table) =>
@@ -232,7 +232,7 @@ internal static class HtmlReportWriter
         table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}th,td{border:1px solid #e3e8ee;padding:4px 6px;text-align:left;vertical-align:top}
         th{background:#f0f3f6;cursor:pointer;user-select:none}td.num,th.num{text-align:right}td.src,td.ports{font-family:ui-monospace,Menlo,monospace}
         td.reason{max-width:420px;word-break:break-word}tr.exposed td{background:#fff3f0}.warn{background:#fff8e6;border:1px solid #f0d48a;padding:4px 14px;border-radius:6px}
-        .empty{color:#8795a1;font-style:italic}.filter{margin:4px 0 8px;padding:4px 8px;width:260px}footer{margin-top:30px;color:#8795a1;font-size:12px}
+        .scroll{overflow-x:auto}td.reason{min-width:260px}.empty{color:#8795a1;font-style:italic}.filter{margin:4px 0 8px;padding:4px 8px;width:260px}footer{margin-top:30px;color:#8795a1;font-size:12px}
         """;
 
     // Sorting and filtering only; reads the table's own cells, never data embedded in script. Written without

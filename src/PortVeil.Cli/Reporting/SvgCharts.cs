@@ -15,8 +15,11 @@ internal static class SvgCharts
     private const int BarGap = 6;
     private const int LabelWidth = 230;
 
-    public static string Bars(IReadOnlyList<(string Label, long Value)> rows, string ariaLabel)
+    /// <summary>Horizontal bars; <paramref name="narrow"/> draws a half-width chart for the side-by-side grid.</summary>
+    public static string Bars(IReadOnlyList<(string Label, long Value)> rows, string ariaLabel, bool narrow = false)
     {
+        var width = narrow ? 380 : Width;
+        var labelWidth = narrow ? 120 : LabelWidth;
         if (rows.Count == 0)
         {
             return "<p class=\"empty\">No data.</p>";
@@ -24,9 +27,9 @@ internal static class SvgCharts
 
         var max = Math.Max(1, rows.Max(r => r.Value));
         var height = rows.Count * (BarHeight + BarGap) + BarGap;
-        var plot = Width - LabelWidth - 70;
+        var plot = width - labelWidth - 50;
         var sb = new StringBuilder();
-        sb.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" role=\"img\" aria-label=\"{Html.Escape(ariaLabel)}\">"));
+        sb.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{Html.Escape(ariaLabel)}\">"));
         for (var i = 0; i < rows.Count; i++)
         {
             var (label, value) = rows[i];
@@ -35,9 +38,9 @@ internal static class SvgCharts
             var text = Html.Escape(label);
             sb.Append("<g>");
             sb.Append("<title>").Append(text).Append(": ").Append(value.ToString(CultureInfo.InvariantCulture)).Append("</title>");
-            sb.Append(Inv($"<text x=\"{LabelWidth - 8}\" y=\"{y + 13}\" text-anchor=\"end\" class=\"label\">")).Append(text).Append("</text>");
-            sb.Append(Inv($"<rect x=\"{LabelWidth}\" y=\"{y}\" width=\"{w}\" height=\"{BarHeight}\" rx=\"3\" class=\"bar\"/>"));
-            sb.Append(Inv($"<text x=\"{LabelWidth + w + 6}\" y=\"{y + 13}\" class=\"value\">{value}</text>"));
+            sb.Append(Inv($"<text x=\"{labelWidth - 8}\" y=\"{y + 13}\" text-anchor=\"end\" class=\"label\">")).Append(text).Append("</text>");
+            sb.Append(Inv($"<rect x=\"{labelWidth}\" y=\"{y}\" width=\"{w}\" height=\"{BarHeight}\" rx=\"3\" class=\"bar\"/>"));
+            sb.Append(Inv($"<text x=\"{labelWidth + w + 6}\" y=\"{y + 13}\" class=\"value\">{value}</text>"));
             sb.Append("</g>");
         }
 
