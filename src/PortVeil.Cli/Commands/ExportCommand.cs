@@ -108,15 +108,17 @@ internal static class ExportCommand
         ArgumentNullException.ThrowIfNull(writer);
         var banCache = new Dictionary<Guid, BanRecord?>();
         long count = 0;
-        var seen = new HashSet<Guid>();
+
+        // The next page starts at the last page's final time (rounded down to the store's 100 ns), so it re-reads
+        // the incidents at that boundary; only their ids are remembered, which keeps memory flat for any period.
+        var boundary = new HashSet<Guid>();
         while (true)
         {
             var page = await incidents.ListIncidentsAsync(from, to, PageSize, cancellationToken);
             var fresh = 0;
             foreach (var i in page)
             {
-                // Pages overlap at their boundary time (several incidents can share a nanosecond): skip repeats.
-                if (!seen.Add(i.Id))
+                if (boundary.Contains(i.Id))
                 {
                     continue;
                 }
@@ -133,12 +135,27 @@ internal static class ExportCommand
                 count++;
             }
 
+            // More than a page of incidents in one 100 ns step would stop here; a real host never decides that many at once.
             if (page.Count < PageSize || fresh == 0)
             {
                 break;
             }
 
-            from = DateTimeOffset.UnixEpoch.AddTicks(page[^1].Verdict.DecidedAtNs / 100);
+            var boundaryNs = page[^1].Verdict.DecidedAtNs / 100 * 100;
+            from = DateTimeOffset.UnixEpoch.AddTicks(boundaryNs / 100);
+            boundary.Clear();
+            foreach (var i in page)
+            {
+                if (i.Verdict.DecidedAtNs >= boundaryNs)
+                {
+                    boundary.Add(i.Id);
+                }
+            }
+
+            if (banCache.Count > PageSize)
+            {
+                banCache.Clear();
+            }
         }
 
         await writer.FlushAsync(cancellationToken);

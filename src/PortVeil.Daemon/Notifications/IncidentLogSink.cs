@@ -67,19 +67,6 @@ public sealed class IncidentLogSink : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Waits until every line queued so far is on disk (tests, shutdown).</summary>
-    public async Task FlushAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (_queue.Reader.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        // The worker may be between reading the last line and writing it.
-        await Task.Delay(20);
-    }
-
     private async Task RunAsync()
     {
         await foreach (var line in _queue.Reader.ReadAllAsync())

@@ -1,5 +1,9 @@
 using System.Text.Json;
+using PortVeil.Cli.Commands;
 using PortVeil.Cli.Tests.Commands;
+using PortVeil.Core;
+using PortVeil.Storage;
+using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
@@ -75,6 +79,66 @@ public sealed class ExportCommandTests
         {
             using var doc = JsonDocument.Parse(line);
             Assert.Equal(StoreContent.HostileSummary, doc.RootElement.GetProperty("summary").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task An_export_larger_than_a_page_writes_every_incident_once_even_when_times_tie_at_page_boundaries()
+    {
+        var dir = Directory.CreateTempSubdirectory("pv-export-pages-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "portveil.db");
+            const int count = (ExportCommand.PageSize * 2) + 1234;
+            var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+            using (var store = SqliteStore.Open(new SqliteStoreOptions { Path = path }))
+            {
+                var batch = new StorageBatch();
+                for (var i = 0; i < count; i++)
+                {
+                    // Three incidents share each nanosecond, so page boundaries fall inside a tie.
+                    var at = t0.AddTicks(i / 3 * 10);
+                    batch.Incidents.Add(new IncidentRecord
+                    {
+                        Id = Guid.CreateVersion7(at),
+                        Verdict = new Verdict
+                        {
+                            Source = SourceKey.ForAddress(NetAddress.FromV4(0xCB007100u + (uint)(i % 250) + 1)), // 203.0.113.1-250
+                            Scan = ScanKind.Syn,
+                            Detector = DetectorKind.WindowThreshold,
+                            DecidedAtNs = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
+                            Evidence = new Evidence
+                            {
+                                Detector = DetectorKind.WindowThreshold, Score = 30, Threshold = 21, Summary = $"n={i}", Probes = 30,
+                                PortsProbed = [22], ClosedPorts = [], OpenPortsReached = [22],
+                            },
+                        },
+                        OriginHost = "host-a",
+                    });
+                }
+
+                await store.WriteBatchAsync(batch);
+            }
+
+            var (exit, stdout, err) = CliRunner.Run("export", "incidents", "--database", path, "--since", "2h");
+
+            Assert.True(exit == 0, err);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var summaries = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var doc = JsonDocument.Parse(line);
+                Assert.True(ids.Add(doc.RootElement.GetProperty("id").GetString()!), "an incident was written twice");
+                summaries.Add(doc.RootElement.GetProperty("summary").GetString()!);
+            }
+
+            Assert.Equal(count, ids.Count);
+            Assert.Equal(count, summaries.Count);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
         }
     }
 }
