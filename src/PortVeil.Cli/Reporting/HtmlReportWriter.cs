@@ -106,8 +106,10 @@ internal static class HtmlReportWriter
 
     private static void WriteExposure(StringBuilder sb, List<ScannerSummary> scanners)
     {
-        sb.Append("<section id=\"exposure\"><h2>Exposure per scanner</h2><p class=\"note\">The open ports each scanner reached ")
-            .Append("(answered or served when probed): what it learned about this host. Zero is the goal.</p>");
+        sb.Append("<section id=\"exposure\"><h2>Exposure per scanner</h2><p class=\"note\">The open ports each scanner reached: ")
+            .Append("from captures, ports that answered it (or served ports it probed, for kernel logs); from the database, the served ports ")
+            .Append("its probes reached before the verdict, as the detection evidence records them (a probe that first-contact gating ")
+            .Append("dropped is counted too, so this is an upper bound on what it learned). Zero is the goal.</p>");
         Filter(sb, "exposure-table");
         sb.Append("<table id=\"exposure-table\" class=\"sortable\"><thead><tr><th>Source</th><th>Scan</th><th>Tool</th><th>Detector</th>")
             .Append("<th class=\"num\">Verdicts</th><th class=\"num\">Probes</th><th class=\"num\">Ports probed</th><th class=\"num\">Open ports reached</th>")
