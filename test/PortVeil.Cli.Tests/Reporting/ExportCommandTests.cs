@@ -109,8 +109,14 @@ public sealed class ExportCommandTests
                             DecidedAtNs = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
                             Evidence = new Evidence
                             {
-                                Detector = DetectorKind.WindowThreshold, Score = 30, Threshold = 21, Summary = $"n={i}", Probes = 30,
-                                PortsProbed = [22], ClosedPorts = [], OpenPortsReached = [22],
+                                Detector = DetectorKind.WindowThreshold,
+                                Score = 30,
+                                Threshold = 21,
+                                Summary = $"n={i}",
+                                Probes = 30,
+                                PortsProbed = [22],
+                                ClosedPorts = [],
+                                OpenPortsReached = [22],
                             },
                         },
                         OriginHost = "host-a",
