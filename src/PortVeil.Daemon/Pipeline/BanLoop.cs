@@ -61,7 +61,7 @@ internal sealed class BanLoop
         var decision = _policy.Decide(verdict);
         Guid? banId = null;
         BanRecord? record = null;
-        var enforced = false;
+        var inKernel = false;
         var incidentId = Guid.CreateVersion7();
         if (decision.Action == BanAction.Skip)
         {
@@ -73,7 +73,7 @@ internal sealed class BanLoop
             banId = Guid.CreateVersion7();
             if (decision.Enforce)
             {
-                enforced = await EnforceAsync(decision, cancellationToken);
+                inKernel = await EnforceAsync(decision, cancellationToken);
             }
             else
             {
@@ -108,7 +108,7 @@ internal sealed class BanLoop
         // After storage and the kernel: notifications only enqueue, and a receiver never delays a ban.
         if (_notifier is not null)
         {
-            if (enforced)
+            if (inKernel)
             {
                 _notifier.OnBan(record!, incidentId, verdict);
             }
@@ -117,6 +117,7 @@ internal sealed class BanLoop
         }
     }
 
+    /// <summary>True when the kernel took the ban.</summary>
     private async Task<bool> EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
     {
         var requests = KernelRequests(decision);
