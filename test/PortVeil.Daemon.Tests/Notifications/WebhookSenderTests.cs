@@ -151,4 +151,25 @@ public sealed class WebhookSenderTests
         await notifier.DisposeAsync();
         Assert.Equal(["incident", "unban"], receiver.Requests.Select(r => r.Headers[WebhookSignature.EventHeader]).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_receiver_that_never_answers_in_time_is_retried_then_given_up_and_counted()
+    {
+        using var receiver = new WebhookReceiver(200);
+        receiver.Hold();
+        var options = Options(receiver.Url);
+        options.WebhookAttempts = 2;
+        options.Webhooks[0].Timeout = TimeSpan.FromMilliseconds(300);
+        var notifier = new IncidentNotifier(options);
+        var sender = notifier.Webhooks[0];
+
+        notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+
+        Assert.True(SpinWait.SpinUntil(() => sender.Failed == 1, TestTimeouts.Event), "given up after two timed-out attempts");
+        receiver.Release();
+        await notifier.DisposeAsync();
+        Assert.Equal(1, sender.Retries);
+        Assert.Equal(0, sender.Delivered);
+        Assert.Equal(2, receiver.Requests.Count);
+    }
 }
