@@ -44,4 +44,14 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Storage maintenance failed; kernel bans are unaffected")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    // 1300-1399: notifications (webhooks, the incident log).
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Webhook {Url}: {Event} message given up after {Attempts} attempt(s): {Reason}")]
+    public static partial void WebhookFailed(ILogger logger, string url, string @event, int attempts, string reason);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Webhook {Url}: queue full ({Capacity} messages); new messages are dropped and counted until it drains")]
+    public static partial void WebhookQueueFull(ILogger logger, string url, int capacity);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Incident log {Path} cannot be written; lines are dropped and counted")]
+    public static partial void IncidentLogFailed(ILogger logger, Exception exception, string path);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PortVeil.Daemon.Notifications;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Detection;
 using PortVeil.Enforcement;
@@ -41,6 +42,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private Task? _maintenanceTask;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
+    private IncidentNotifier? _notifier;
     private int _stopped;
 
     public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null)
@@ -73,6 +75,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     public NftEnforcer? Enforcer => _enforcer;
 
     public BanPolicy? Policy => _policy;
+
+    /// <summary>The incident log and webhooks; call <see cref="IncidentNotifier.OnUnban"/> when a ban is lifted early.</summary>
+    public IncidentNotifier? Notifier => _notifier;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -122,7 +127,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _detection.OnServedPortsChanged(new ServedPortsChange(first.Current, [], first.Current));
         _detection.Start();
 
-        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger);
+        _notifier = new IncidentNotifier(_stages.Notifications, _logger);
+        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger, _notifier);
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
@@ -258,6 +264,11 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
 
         _allowlistThread?.Join(TimeSpan.FromSeconds(5));
+        if (_notifier is not null)
+        {
+            await _notifier.DisposeAsync();
+        }
+
         _served?.Dispose();
         if (_writer is not null)
         {

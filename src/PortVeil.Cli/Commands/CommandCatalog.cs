@@ -14,5 +14,7 @@ internal static class CommandCatalog
         yield return ConfigCommand.Create();
         yield return UninstallCommand.Create();
         yield return DemoCommand.Create();
+        yield return ReportCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PortVeil.Daemon.Notifications;
 using PortVeil.Daemon.Options;
 
 namespace PortVeil.Cli.Commands;
@@ -69,6 +70,13 @@ internal static class ConfigCommand
                     ["file"] = result.Path,
                     ["file_found"] = result.FileFound,
                     ["keys"] = keys,
+                    ["webhooks"] = new JsonArray([.. result.Config.Notifications.Webhooks.Select(w => (JsonNode?)new JsonObject
+                    {
+                        ["url"] = w.Url,
+                        ["secret"] = Redacted,
+                        ["events"] = new JsonArray([.. EventNames(w.Events).Select(e => (JsonNode?)e)]),
+                        ["timeout"] = w.Timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                    })]),
                     ["errors"] = new JsonArray([.. result.Errors.Select(e => (JsonNode?)new JsonObject
                     {
                         ["file"] = e.File,
@@ -91,6 +99,16 @@ internal static class ConfigCommand
                         var shown = key.Secret ? $"\"{Redacted}\"" : key.Type.ToToml(key.Get(result.Config));
                         writer.WriteLine(withSources ? $"{key.Name} = {shown}  # {result.SourceOf(key.FullName)}" : $"{key.Name} = {shown}");
                     }
+                }
+
+                foreach (var w in result.Config.Notifications.Webhooks)
+                {
+                    writer.WriteLine();
+                    writer.WriteLine("[[webhooks]]");
+                    writer.WriteLine($"url = \"{w.Url}\"");
+                    writer.WriteLine($"secret = \"{Redacted}\"");
+                    writer.WriteLine($"events = [{string.Join(", ", EventNames(w.Events).Select(e => $"\"{e}\""))}]");
+                    writer.WriteLine($"timeout = \"{w.Timeout.TotalMilliseconds}ms\"");
                 }
 
                 WriteErrors(parse.InvocationConfiguration.Error, result);
@@ -132,6 +150,24 @@ internal static class ConfigCommand
             return 0;
         });
         return command;
+    }
+
+    private static IEnumerable<string> EventNames(WebhookEvents events)
+    {
+        if ((events & WebhookEvents.Ban) != 0)
+        {
+            yield return "ban";
+        }
+
+        if ((events & WebhookEvents.Unban) != 0)
+        {
+            yield return "unban";
+        }
+
+        if ((events & WebhookEvents.Incident) != 0)
+        {
+            yield return "incident";
+        }
     }
 
     private static void WriteErrors(TextWriter error, ConfigLoadResult result)

@@ -48,7 +48,7 @@ internal static class RunCommand
             var stages = DaemonStages.From(loaded.Config, parse.GetValue(dryRun));
             try
             {
-                using var host = DaemonHost.Build(stages, loaded.Config.Daemon.LogLevel);
+                using var host = DaemonHost.Build(stages, loaded.Config.Daemon.LogLevel, loaded.Config.Daemon.LogFormat);
                 await host.RunAsync(cancellationToken);
                 return 0;
             }

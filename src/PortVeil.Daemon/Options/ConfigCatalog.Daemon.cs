@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PortVeil.Daemon.Logging;
 using PortVeil.Daemon.Options.Types;
 
 namespace PortVeil.Daemon.Options;
@@ -22,6 +23,10 @@ internal static partial class ConfigCatalog
             ConfigKey.Create(S, "log_level", logLevels,
                 "Least severe messages written to the journal; \"information\" logs one line per ban, nothing per packet.",
                 c => c.Daemon.LogLevel, (c, v) => c.Daemon.LogLevel = v, nameof(DaemonOptions.LogLevel)),
+            ConfigKey.Create(S, "log_format", new EnumType<DaemonLogFormat>(
+                    ("auto", DaemonLogFormat.Auto), ("journal", DaemonLogFormat.Journal), ("console", DaemonLogFormat.Console), ("json", DaemonLogFormat.Json)),
+                "\"journal\" writes journald's native protocol (filter with `journalctl PORTVEIL_TARGET=…`), \"console\" one text line per message, \"json\" one JSON object; \"auto\" = journal under systemd, else console.",
+                c => c.Daemon.LogFormat, (c, v) => c.Daemon.LogFormat = v, nameof(DaemonOptions.LogFormat)),
         ], _ => []);
     }
 }

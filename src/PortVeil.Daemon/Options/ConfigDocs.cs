@@ -29,6 +29,14 @@ internal static class ConfigDocs
             }
         }
 
+        sb.Append("\n# Webhooks: one [[webhooks]] table per receiver; none by default. Uncomment and fill in to use one.\n");
+        foreach (var (key, _, accepts, meaning) in WebhookTable.Keys)
+        {
+            sb.Append("#   ").Append(key).Append(": ").Append(meaning).Append(" (").Append(accepts).Append(")\n");
+        }
+
+        sb.Append("# [[webhooks]]\n# url = \"https://hooks.example.net/portveil\"\n# secret = \"(openssl rand -hex 32)\"\n");
+        sb.Append("# events = [\"ban\", \"unban\"]\n# timeout = \"5s\"\n");
         return sb.ToString();
     }
 
@@ -56,6 +64,14 @@ internal static class ConfigDocs
                 sb.Append("| `").Append(key.Name).Append("` | `").Append(Cell(key.Type.ToToml(key.Default))).Append("` | ")
                     .Append(Cell(key.Type.Describe)).Append(" | ").Append(Cell(key.Description)).Append(" |\n");
             }
+        }
+
+        sb.Append("\n## [[webhooks]]\n\nOne table per receiver (none by default); see [integrations.md](integrations.md) for the payloads and ");
+        sb.Append("how to verify the signature. Retries, backoff and the queue are set under [notifications].\n\n");
+        sb.Append("| Key | Default | Accepts | Meaning |\n|---|---|---|---|\n");
+        foreach (var (key, def, accepts, meaning) in WebhookTable.Keys)
+        {
+            sb.Append("| `").Append(key).Append("` | `").Append(Cell(def)).Append("` | ").Append(Cell(accepts)).Append(" | ").Append(Cell(meaning)).Append(" |\n");
         }
 
         return sb.ToString();

@@ -126,6 +126,13 @@ public static partial class ConfigLoader
             }
 
             var name = string.Join('.', parts);
+            if (table is TableArraySyntax webhooks && name == WebhookTable.Name)
+            {
+                _sectionLines.TryAdd(name, line);
+                _config.Notifications.Webhooks.Add(WebhookTable.Parse(webhooks, Error));
+                return;
+            }
+
             if (table is TableArraySyntax)
             {
                 Error(line, name, $"[[{name}]] (an array of tables) is not used by PortVeil; write [{name}]");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PortVeil.Daemon.Logging;
 
 namespace PortVeil.Daemon.Options;
 
@@ -13,4 +14,7 @@ public sealed class DaemonOptions
 
     /// <summary>Least severe log messages written to the journal.</summary>
     public LogLevel LogLevel { get; set; } = DaemonOptionsDefaults.LogLevel;
+
+    /// <summary>Journal (native protocol, structured fields), console text or JSON; auto picks the journal under systemd.</summary>
+    public DaemonLogFormat LogFormat { get; set; } = DaemonOptionsDefaults.LogFormat;
 }

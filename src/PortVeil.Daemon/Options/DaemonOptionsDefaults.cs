@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PortVeil.Daemon.Logging;
 
 namespace PortVeil.Daemon.Options;
 
@@ -13,6 +14,9 @@ public static class DaemonOptionsDefaults
 
     /// <summary>Information: one line per ban and per start/stop, nothing per packet.</summary>
     public const LogLevel LogLevel = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>Auto: the journal's native protocol when systemd runs the daemon (fields to filter on), plain lines in a terminal.</summary>
+    public const DaemonLogFormat LogFormat = DaemonLogFormat.Auto;
 
     /// <summary>Where the daemon and `portveil config` look for the configuration file.</summary>
     public const string ConfigPath = "/etc/portveil/portveil.toml";

@@ -1,3 +1,4 @@
+using PortVeil.Daemon.Notifications;
 using PortVeil.Detection;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
@@ -45,6 +46,9 @@ public sealed class PortVeilConfig
 
     /// <summary>[storage]: the batched writer in front of the database.</summary>
     public EventWriterOptions EventWriter { get; set; } = new();
+
+    /// <summary>[notifications] and [[webhooks]]: the incident log file and webhooks.</summary>
+    public NotificationOptions Notifications { get; set; } = new();
 
     /// <summary>Shorthand for the ruleset inside <see cref="Enforcement"/>.</summary>
     public PortVeilRulesetOptions Ruleset => Enforcement.Ruleset;

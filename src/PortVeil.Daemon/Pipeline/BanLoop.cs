@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
+using PortVeil.Daemon.Notifications;
 using PortVeil.Enforcement;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
@@ -21,13 +22,15 @@ internal sealed class BanLoop
     private readonly EventWriter _writer;
     private readonly string _host;
     private readonly ILogger _logger;
+    private readonly IncidentNotifier? _notifier;
     private readonly LatencyRecorder _latency = new();
     private long _bans;
     private long _banFailures;
     private long _skipped;
 
-    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger)
+    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger, IncidentNotifier? notifier = null)
     {
+        _notifier = notifier is { Enabled: true } ? notifier : null;
         _verdicts = verdicts;
         _policy = policy;
         _enforcer = enforcer;
@@ -57,6 +60,9 @@ internal sealed class BanLoop
     {
         var decision = _policy.Decide(verdict);
         Guid? banId = null;
+        BanRecord? record = null;
+        var inKernel = false;
+        var incidentId = Guid.CreateVersion7();
         if (decision.Action == BanAction.Skip)
         {
             Interlocked.Increment(ref _skipped);
@@ -67,14 +73,14 @@ internal sealed class BanLoop
             banId = Guid.CreateVersion7();
             if (decision.Enforce)
             {
-                await EnforceAsync(decision, cancellationToken);
+                inKernel = await EnforceAsync(decision, cancellationToken);
             }
             else
             {
                 LogMessages.DryRunBan(_logger, Describe(decision.Target), decision.Duration, decision.Explanation);
             }
 
-            var record = new BanRecord
+            record = new BanRecord
             {
                 Id = banId.Value,
                 Target = new BanTarget(decision.Target.Network, decision.Target.Length),
@@ -94,13 +100,25 @@ internal sealed class BanLoop
             }
         }
 
-        if (!_writer.TryWriteIncident(new IncidentRecord { Id = Guid.CreateVersion7(), Verdict = verdict, BanId = banId, OriginHost = _host }))
+        if (!_writer.TryWriteIncident(new IncidentRecord { Id = incidentId, Verdict = verdict, BanId = banId, OriginHost = _host }))
         {
             LogMessages.StorageQueueFull(_logger, "incident", verdict.Source.ToString());
         }
+
+        // After storage and the kernel: notifications only enqueue, and a receiver never delays a ban.
+        if (_notifier is not null)
+        {
+            if (inKernel)
+            {
+                _notifier.OnBan(record!, incidentId, verdict);
+            }
+
+            _notifier.OnIncident(incidentId, verdict, _host, record);
+        }
     }
 
-    private async Task EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
+    /// <summary>True when the kernel took the ban.</summary>
+    private async Task<bool> EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
     {
         var requests = KernelRequests(decision);
         try
@@ -110,12 +128,14 @@ internal sealed class BanLoop
             Interlocked.Increment(ref _bans);
             LogMessages.Ban(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
                 ScanNames.Of(decision.Verdict.Detector), decision.EscalationLevel, decision.Explanation);
+            return true;
         }
         catch (Exception e) when (e is NftException or InvalidOperationException or IOException)
         {
             Interlocked.Increment(ref _banFailures);
             _policy.Release(decision.Target);
             LogMessages.BanFailed(_logger, e, Describe(decision.Target));
+            return false;
         }
     }
 

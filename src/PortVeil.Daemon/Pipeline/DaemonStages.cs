@@ -1,3 +1,4 @@
+using PortVeil.Daemon.Notifications;
 using PortVeil.Detection;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
@@ -30,6 +31,9 @@ public sealed class DaemonStages
 
     public RetentionOptions Retention { get; init; } = new();
 
+    /// <summary>The incident log file and webhooks.</summary>
+    public NotificationOptions Notifications { get; init; } = new();
+
     /// <summary>This host's name in ban records (fleets tell origins apart by it).</summary>
     public string HostName { get; init; } = Environment.MachineName;
 
@@ -55,6 +59,7 @@ public sealed class DaemonStages
             Storage = config.Sqlite,
             Writer = config.EventWriter,
             Retention = config.Retention,
+            Notifications = config.Notifications,
         };
     }
 

@@ -8,7 +8,12 @@ internal sealed class PathType : ConfigType<string>
 {
     public static readonly PathType Instance = new();
 
-    public override string Describe => "absolute path such as \"/var/lib/portveil\"";
+    /// <summary>An absolute path, or "" for "none" (an optional file such as the incident log).</summary>
+    public static readonly PathType Optional = new() { AllowEmpty = true };
+
+    public bool AllowEmpty { get; private init; }
+
+    public override string Describe => AllowEmpty ? "absolute path, or \"\" for none" : "absolute path such as \"/var/lib/portveil\"";
 
     public override bool TryParse(ValueSyntax value, [NotNullWhen(true)] out string? result, out string error)
     {
@@ -20,6 +25,13 @@ internal sealed class PathType : ConfigType<string>
         }
 
         var text = s.Value ?? "";
+        if (AllowEmpty && text.Length == 0)
+        {
+            result = text;
+            error = "";
+            return true;
+        }
+
         if (!text.StartsWith('/') || text.Contains('\0', StringComparison.Ordinal) || text.Length > 4096)
         {
             error = $"\"{text}\" is not an {Describe}";

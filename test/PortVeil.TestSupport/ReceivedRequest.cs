@@ -1,0 +1,3 @@
+namespace PortVeil.TestSupport;
+
+public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At);
