@@ -143,6 +143,15 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             var remaining = ban.ExpiresAt - now;
             try
             {
+                if (RestrictionRecords.IsRestriction(ban.Reason))
+                {
+                    // A decoy-cohort suspect: back into the suspect sets, never into the ban sets.
+                    await _enforcer!.RestrictAsync(RestoreRequests(target, remaining), cancellationToken);
+                    _policy!.RestoreRestriction(target, ban.ExpiresAt);
+                    restored++;
+                    continue;
+                }
+
                 await _enforcer!.BanAsync(RestoreRequests(target, remaining), cancellationToken);
                 _policy!.Restore(target, ban.ExpiresAt);
                 restored++;
