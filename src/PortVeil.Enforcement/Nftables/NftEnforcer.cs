@@ -322,30 +322,33 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             },
         }));
 
-    /// <summary>Drops record entries expired more than 5 s ago, once the record has doubled since the last pass.</summary>
+    /// <summary>Drops record entries (bans and restrictions) expired more than 5 s ago, once the records have doubled since the last pass.</summary>
     private void PruneExpired(long now)
     {
-        if (_active.Count < _pruneAt)
+        if (_active.Count + _suspects.Count < _pruneAt)
         {
             return;
         }
 
         var grace = 5 * _time.TimestampFrequency;
-        List<SourceKey>? expired = null;
-        foreach (var (key, expiry) in _active)
+        foreach (var record in (Dictionary<SourceKey, long>[])[_active, _suspects])
         {
-            if (expiry + grace < now)
+            List<SourceKey>? expired = null;
+            foreach (var (key, expiry) in record)
             {
-                (expired ??= []).Add(key);
+                if (expiry + grace < now)
+                {
+                    (expired ??= []).Add(key);
+                }
+            }
+
+            foreach (var key in expired ?? [])
+            {
+                record.Remove(key);
             }
         }
 
-        foreach (var key in expired ?? [])
-        {
-            _active.Remove(key);
-        }
-
-        _pruneAt = Math.Max(1024, _active.Count * 2);
+        _pruneAt = Math.Max(1024, (_active.Count + _suspects.Count) * 2);
     }
 
     private static bool Contains(IReadOnlyList<SourceKey> sources, SourceKeyKind kind)
