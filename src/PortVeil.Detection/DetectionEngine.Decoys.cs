@@ -17,7 +17,9 @@ public sealed partial class DetectionEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RecordCoincidence(in PacketEvent packet, ref SourceState s, ProbeKind kind, ushort port, long now)
     {
-        if (_cohorts is null || s.Has(StateBits.Handshake) || kind is ProbeKind.Ping or ProbeKind.IcmpQuery or ProbeKind.IpProtocol)
+        // nmap sends decoys only with raw probes (-sS, -sF/-sN/-sX, -sA, -sU, …; never -sT): an OS stack's SYN is
+        // never a decoy copy, which keeps guests' connections out of the comparison altogether.
+        if (_cohorts is null || s.Has(StateBits.Handshake) || kind is ProbeKind.OsSyn or ProbeKind.Ping or ProbeKind.IcmpQuery or ProbeKind.IpProtocol)
         {
             return;
         }

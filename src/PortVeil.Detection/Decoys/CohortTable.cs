@@ -13,8 +13,9 @@ namespace PortVeil.Detection.Decoys;
 /// </summary>
 /// <remarks>
 /// Bounded and allocation-free per probe: a ring of the last 64 probes (scanned newest first, stopping at the first
-/// one older than the window, so benign traffic costs one or two compares) and 32 cohorts of at most 8 members
-/// (nmap -D takes any number of decoys; beyond 8 the extra ones are judged alone). About 6 KiB in all.
+/// one older than the window, and only when another probe hit the same port within the window: a 4,096-slot table
+/// of last times says so in one lookup) and 32 cohorts of at most 8 members (nmap -D takes any number of decoys;
+/// beyond 8 the extra ones are judged alone). About 40 KiB in all.
 /// </remarks>
 internal sealed class CohortTable
 {
@@ -34,6 +35,10 @@ internal sealed class CohortTable
     private readonly bool[] _counted = new bool[RingSize];
     private int _next;
     private int _fill;
+
+    // Last probe time per (destination, port) hash: when no probe hit this port within the window, there is nothing
+    // to compare with and the ring is not scanned at all (a busy host or a spoofed flood fills the ring within 10 ms).
+    private readonly long[] _lastAt = new long[4096];
 
     // Cohorts: members [c * MaxMembers, c * MaxMembers + count), their coincident probes, and a 128-bit port sketch.
     private readonly ulong[] _memberHigh = new ulong[Capacity * MaxMembers];
@@ -55,7 +60,10 @@ internal sealed class CohortTable
     {
         var shape = ((ulong)port << 32) | ((ulong)kind << 16) | window;
         var counted = false;
-        for (var n = 1; n <= _fill; n++)
+        var slot = (int)((port ^ (destination * 0x9E37_79B9_7F4A_7C15UL >> 52)) & 4095);
+        var fill = now - _lastAt[slot] <= _windowNs ? _fill : 0;
+        _lastAt[slot] = now;
+        for (var n = 1; n <= fill; n++)
         {
             var i = (_next - n + RingSize) % RingSize;
             var age = now - _time[i];
