@@ -53,6 +53,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Bans put into the kernel since start.</summary>
     public long Bans => _banLoop?.Bans ?? 0;
 
+    /// <summary>Restrictions (decoy-cohort suspects) put into the kernel since start; not counted in <see cref="Bans"/>.</summary>
+    public long Restrictions => _banLoop?.Restrictions ?? 0;
+
     /// <summary>Kernel bans that failed (the incidents are still recorded).</summary>
     public long BanFailures => _banLoop?.BanFailures ?? 0;
 

@@ -49,5 +49,17 @@ public class DecoyScanTests
             Assert.True(PortVeil.Enforcement.Policy.RestrictionRecords.IsRestriction(record.Ban.Reason), record.Ban.Reason);
             Assert.Contains("decoy cohort", record.Ban.Reason, StringComparison.Ordinal);
         }
+
+        Assert.Equal(4, lab.Daemon.Restrictions);
+        Assert.Equal(0, lab.Daemon.Bans);
+
+        // A reboot loses the kernel table: restrictions come back from storage into the suspect sets, not the ban sets.
+        await lab.StopAsync();
+        lab.Lab.Server.Exec("nft", "delete", "table", "inet", "portveil").EnsureSuccess("delete table");
+        await lab.StartAsync();
+        var restored = await lab.KernelSuspectsAsync();
+        Assert.All(Decoys, d => Assert.Contains(d, restored));
+        Assert.Empty(await lab.KernelBansAsync());
+        Assert.True(LabTcpClient.TryConnect(bystander, LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(6)));
     }
 }
