@@ -41,7 +41,7 @@ public sealed class Evidence
     /// <summary>Distinct destination hosts the source touched (sweeps).</summary>
     public int HostsProbed { get; init; }
 
-    /// <summary>Other sources grouped with this one (distributed scans), empty otherwise.</summary>
+    /// <summary>Other sources grouped with this one (distributed scans, decoy cohorts), empty otherwise.</summary>
     public IReadOnlyList<NetAddress> GroupMembers { get; init; } = [];
 
     public long FirstSeenNs { get; init; }

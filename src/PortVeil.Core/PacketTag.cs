@@ -22,4 +22,10 @@ public enum PacketTag : byte
 
     /// <summary>A first SYN held by first-contact gating.</summary>
     Gated = 6,
+
+    /// <summary>
+    /// A TCP segment conntrack calls invalid that carries no SYN, no RST and is not a plain ACK (NULL, FIN, XMAS,
+    /// Maimon FIN/ACK, odd flags): logged at a bounded rate just before the invalid drop.
+    /// </summary>
+    Stealth = 7,
 }

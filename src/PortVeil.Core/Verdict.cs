@@ -22,6 +22,13 @@ public sealed class Verdict
     /// </summary>
     public bool SourceVerified { get; init; }
 
+    /// <summary>
+    /// True when the source is one of several unverified sources whose probes hit the same ports within
+    /// milliseconds of each other (nmap -D decoys): all but one of them are probably forged, so policy restricts
+    /// them instead of banning. The other members are in <see cref="Evidence.GroupMembers"/>.
+    /// </summary>
+    public bool DecoyCohort { get; init; }
+
     public override string ToString() =>
         $"{Source} {ScanNames.Of(Scan)} by {ScanNames.Of(Detector)} ({ScanNames.Of(Tool)}): {Evidence.Summary}";
 }

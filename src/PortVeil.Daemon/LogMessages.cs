@@ -21,6 +21,13 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "[portveil] Would ban {Target} for {Duration} (dry-run): {Explanation}")]
     public static partial void DryRunBan(ILogger logger, string target, TimeSpan duration, string explanation);
 
+    // Not "[portveil] Ban": a restriction only drops raw-scanner traffic (decoy cohorts), so fail2ban-style jails must not treat it as a ban.
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "[portveil] Restrict {Target} for {Duration} ({Scan} scan by {Detector}, decoy cohort): {Explanation}")]
+    public static partial void Restrict(ILogger logger, string target, TimeSpan duration, string scan, string detector, string explanation);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "[portveil] Would restrict {Target} for {Duration} (dry-run): {Explanation}")]
+    public static partial void DryRunRestrict(ILogger logger, string target, TimeSpan duration, string explanation);
+
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "[portveil] Not banning {Source}: {Explanation}")]
     public static partial void Skipped(ILogger logger, string source, string explanation);
 

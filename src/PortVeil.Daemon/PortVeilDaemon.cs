@@ -55,6 +55,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Bans put into the kernel since start.</summary>
     public long Bans => _banLoop?.Bans ?? 0;
 
+    /// <summary>Restrictions (decoy-cohort suspects) put into the kernel since start; not counted in <see cref="Bans"/>.</summary>
+    public long Restrictions => _banLoop?.Restrictions ?? 0;
+
     /// <summary>Kernel bans that failed (the incidents are still recorded).</summary>
     public long BanFailures => _banLoop?.BanFailures ?? 0;
 
@@ -155,6 +158,15 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             var remaining = ban.ExpiresAt - now;
             try
             {
+                if (RestrictionRecords.IsRestriction(ban.Reason))
+                {
+                    // A decoy-cohort suspect: back into the suspect sets, never into the ban sets.
+                    await _enforcer!.RestrictAsync(RestoreRequests(target, remaining), cancellationToken);
+                    _policy!.RestoreRestriction(target, ban.ExpiresAt);
+                    restored++;
+                    continue;
+                }
+
                 await _enforcer!.BanAsync(RestoreRequests(target, remaining), cancellationToken);
                 _policy!.Restore(target, ban.ExpiresAt);
                 restored++;

@@ -70,6 +70,11 @@ public sealed partial class DetectionEngine
             return;
         }
 
+        if (DeferForCohort(in s, in key, now))
+        {
+            return;
+        }
+
         Emit(ref s, in key, detector, score, threshold, now, null, null);
     }
 

@@ -87,6 +87,11 @@ public sealed partial class DetectionEngine
             s.Stealth++;
         }
 
+        if (!key.IsPrefix)
+        {
+            RecordCoincidence(in packet, ref s, kind, port, now);
+        }
+
         bool failure;
         switch (kind)
         {
@@ -104,7 +109,8 @@ public sealed partial class DetectionEngine
                 var served = tag switch
                 {
                     PacketTag.Served or PacketTag.Gated => true,
-                    PacketTag.Unserved or PacketTag.Tripwire or PacketTag.FingerprintDrop => false,
+                    // A stealth probe was dropped whatever the port: it learned nothing, served or not.
+                    PacketTag.Unserved or PacketTag.Tripwire or PacketTag.FingerprintDrop or PacketTag.Stealth => false,
                     _ => Served.IsServed(packet.Protocol, port),
                 };
                 failure = !served;

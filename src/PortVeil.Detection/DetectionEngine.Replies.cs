@@ -171,6 +171,11 @@ public sealed partial class DetectionEngine
         }
         else if ((flags & (TcpFlags.Ack | TcpFlags.Syn)) == TcpFlags.Ack)
         {
+            if (!s.Has(StateBits.Handshake))
+            {
+                OnHandshake(ref s, in key, now);
+            }
+
             s.Bits |= StateBits.Verified | StateBits.Handshake;
         }
 

@@ -40,6 +40,13 @@ public sealed partial class DetectionEngine
         var hosts = key.IsPrefix ? 1 : Math.Max(1, EstimateHosts(s.HostSketch));
         var scan = ScanKindOf(in s, hosts, ports.Count);
         var summary = groupSummary ?? Summarize(in s, detector, score, threshold, hosts, ports.Count);
+        var cohort = CohortOf(in s, in key, now);
+        if (cohort is not null)
+        {
+            summary += DescribeCohort(cohort, now);
+            members = cohort;
+        }
+
         var evidence = new Evidence
         {
             Detector = detector,
@@ -67,6 +74,7 @@ public sealed partial class DetectionEngine
             DecidedAtNs = now,
             Evidence = evidence,
             SourceVerified = s.Has(StateBits.Verified),
+            DecoyCohort = cohort is not null,
         };
         _counters.Verdicts++;
         _sink.OnVerdict(verdict);

@@ -17,6 +17,7 @@ public sealed partial class DetectionEngine
     private readonly IVerdictSink _sink;
     private readonly SourceTable _table;
     private readonly GroupTable _groups;
+    private readonly Decoys.CohortTable? _cohorts;
     private readonly EngineCounters _counters = new();
     private readonly ulong[] _tripwires = new ulong[1024];
     private readonly ulong[] _commonPorts = new ulong[1024];
@@ -48,6 +49,7 @@ public sealed partial class DetectionEngine
         _sink = sink;
         _table = new SourceTable(options.Capacity, options.Ways, options.HashSecret, options.SuspectRetention.Ticks * 100, options.BenignRetention.Ticks * 100);
         _groups = new GroupTable(options.GroupCapacity, options.DistributedWindow.Ticks * 100, options.HashSecret == 0 ? 0 : ~options.HashSecret);
+        _cohorts = options.DecoyMinPorts == 0 ? null : new Decoys.CohortTable(options.DecoyWindow.Ticks * 100, TimeSpan.FromMinutes(10).Ticks * 100);
         _failStep = (float)Math.Log((1 - options.TrwTheta1) / (1 - options.TrwTheta0));
         _successStep = (float)Math.Log(options.TrwTheta1 / options.TrwTheta0);
         _trwUpper = (float)Math.Log(options.TrwBeta / options.TrwAlpha);
@@ -132,7 +134,8 @@ public sealed partial class DetectionEngine
                     return;
                 }
 
-                if (kind is ProbeKind.Ack or ProbeKind.Maimon && (packet.Tag == PacketTag.Served || (packet.Tag == PacketTag.None && Served.IsServed(IpProtocol.Tcp, port))))
+                if (kind is ProbeKind.Ack or ProbeKind.Maimon
+                    && (packet.Tag == PacketTag.Served || (packet.Tag is PacketTag.None or PacketTag.Stealth && Served.IsServed(IpProtocol.Tcp, port))))
                 {
                     // A late ACK or FIN/ACK to a served port is a real client whose conntrack entry expired, or a
                     // capture that started mid-connection: never a probe (other tools mass-banned clients on this).

@@ -49,6 +49,12 @@ public sealed class DetectionOptions
 
     public int GroupCapacity { get; set; } = DetectionOptionsDefaults.GroupCapacity;
 
+    /// <summary>Probes of two unverified sources to the same host and port this close in time coincide (nmap -D sends its decoys back to back).</summary>
+    public TimeSpan DecoyWindow { get; set; } = TimeSpan.FromMilliseconds(DetectionOptionsDefaults.DecoyWindowMilliseconds);
+
+    /// <summary>Coincident ports that make a decoy cohort (and a member of it); 0 turns decoy-cohort detection off.</summary>
+    public int DecoyMinPorts { get; set; } = DetectionOptionsDefaults.DecoyMinPorts;
+
     public int EphemeralPortStart { get; set; } = DetectionOptionsDefaults.EphemeralPortStart;
 
     /// <summary>Ports nothing should ever serve; a touch is strong evidence (ignored while the port is served).</summary>
@@ -106,6 +112,11 @@ public sealed class DetectionOptions
         if (GroupCapacity < 4 || GroupVerdictBudget < 1)
         {
             problems.Add($"{nameof(GroupCapacity)} must be at least 4 and {nameof(GroupVerdictBudget)} at least 1.");
+        }
+
+        if (DecoyWindow <= TimeSpan.Zero || DecoyWindow > TimeSpan.FromSeconds(1) || DecoyMinPorts is < 0 or 1 or > 64)
+        {
+            problems.Add($"{nameof(DecoyWindow)} must be in (0, 1 s] and {nameof(DecoyMinPorts)} 0 (off) or 2..64 (are {DecoyWindow} and {DecoyMinPorts}).");
         }
 
         return problems;

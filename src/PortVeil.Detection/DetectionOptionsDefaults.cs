@@ -69,6 +69,15 @@ public static class DetectionOptionsDefaults
     /// <summary>4,096 groups × ~330 bytes ≈ 1.3 MiB.</summary>
     public const int GroupCapacity = 4_096;
 
+    /// <summary>
+    /// nmap -D sends a probe's decoy copies back to back (microseconds apart on the wire); 10 ms leaves room for NFLOG
+    /// batching and a loaded host, while two unrelated sources hitting the same port within 10 ms, three times over, is rare.
+    /// </summary>
+    public const double DecoyWindowMilliseconds = 10;
+
+    /// <summary>Three coincident ports make a decoy cohort: one could be chance, three in a row are one sender.</summary>
+    public const int DecoyMinPorts = 3;
+
     /// <summary>Linux's ip_local_port_range starts at 32768: established traffic from a lower local port is a service answering.</summary>
     public const int EphemeralPortStart = 32_768;
 }

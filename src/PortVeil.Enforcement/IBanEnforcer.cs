@@ -16,9 +16,15 @@ public interface IBanEnforcer
     /// <summary>Bans every source in one transaction; a source already banned gets the new duration.</summary>
     Task BanAsync(IReadOnlyList<BanRequest> bans, CancellationToken cancellationToken = default);
 
-    /// <summary>Lifts the bans of every source in one transaction; sources not banned are ignored.</summary>
+    /// <summary>
+    /// Restricts every source in one transaction (decoy-cohort suspects): only raw-scanner traffic from them is
+    /// dropped, a real host's own stack still connects. A source already restricted gets the new duration.
+    /// </summary>
+    Task RestrictAsync(IReadOnlyList<BanRequest> suspects, CancellationToken cancellationToken = default);
+
+    /// <summary>Lifts the bans and restrictions of every source in one transaction; sources not banned are ignored.</summary>
     Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default);
 
-    /// <summary>The bans the kernel holds now.</summary>
+    /// <summary>The bans (and restrictions, marked <see cref="ActiveBan.Restricted"/>) the kernel holds now.</summary>
     Task<IReadOnlyList<ActiveBan>> ListAsync(CancellationToken cancellationToken = default);
 }

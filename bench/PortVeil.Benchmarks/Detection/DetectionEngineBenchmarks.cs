@@ -15,6 +15,7 @@ public class DetectionEngineBenchmarks
     private const int EventCount = 1 << 20;
     private PacketEvent[] _mixed = [];
     private PacketEvent[] _noVerdicts = [];
+    private PacketEvent[] _decoys = [];
     private DetectionEngine _engine = null!;
     private CountingSink _sink = null!;
 
@@ -23,6 +24,7 @@ public class DetectionEngineBenchmarks
     {
         _mixed = MixedEventStream.Create(EventCount, seed: 1);
         _noVerdicts = MixedEventStream.Create(EventCount, seed: 2, withScans: false, withSpoofed: false);
+        _decoys = MixedEventStream.Create(EventCount, seed: 3, decoys: true);
     }
 
     [IterationSetup]
@@ -42,6 +44,20 @@ public class DetectionEngineBenchmarks
     {
         var engine = _engine;
         var events = _mixed;
+        for (var i = 0; i < events.Length; i++)
+        {
+            engine.Process(in events[i]);
+        }
+
+        return _sink.Count;
+    }
+
+    /// <summary>The mixed stream with every SYN scan an nmap -D scan (3 forged decoys per probe): decoy-cohort detection under load.</summary>
+    [Benchmark(OperationsPerInvoke = EventCount)]
+    public int DecoyStream()
+    {
+        var engine = _engine;
+        var events = _decoys;
         for (var i = 0; i < events.Length; i++)
         {
             engine.Process(in events[i]);

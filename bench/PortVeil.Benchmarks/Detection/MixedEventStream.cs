@@ -5,14 +5,15 @@ namespace PortVeil.Benchmarks.Detection;
 /// <summary>
 /// A pre-generated, time-ordered stream that looks like a busy day on a small server: benign guests making full
 /// connections to served ports (about 60 % of events), nmap-like SYN and FIN scans with the host's replies (25 %),
-/// and a flood of spoofed one-SYN sources (15 %).
+/// and a flood of spoofed one-SYN sources (15 %). With <c>decoys</c>, every SYN scan is an nmap -D scan: each probe
+/// also comes from three forged addresses, back to back (1 µs apart), with random TTLs.
 /// </summary>
 internal static class MixedEventStream
 {
     public static readonly ushort[] Served = [22, 25, 443, 8080, 8443];
     private static readonly NetAddress Server = NetAddress.FromV4(0xCB00_710A); // 203.0.113.10
 
-    public static PacketEvent[] Create(int count, int seed, bool withScans = true, bool withSpoofed = true)
+    public static PacketEvent[] Create(int count, int seed, bool withScans = true, bool withSpoofed = true, bool decoys = false)
     {
         var random = new Random(seed);
         var events = new List<PacketEvent>(count + 1024);
@@ -58,6 +59,15 @@ internal static class MixedEventStream
                 {
                     var port = (ushort)(start + i);
                     var ts = t + (i * 60_000L);
+                    if (decoys && !fin)
+                    {
+                        for (var d = 1; d <= 3; d++)
+                        {
+                            var decoy = NetAddress.FromV4(0xC633_6400u + (uint)((scanner * 3) + d) % 250u); // 198.51.100.x
+                            events.Add(Inbound(decoy, port, 61_234, TcpFlags.Syn, 1024, nmap, ts - (d * 1_000L)) with { Ttl = (byte)random.Next(37, 60) });
+                        }
+                    }
+
                     events.Add(Inbound(source, port, 61_234, fin ? TcpFlags.Fin : TcpFlags.Syn, 1024, fin ? TcpOptionSummary.Empty : nmap, ts));
                     events.Add(Outbound(source, port, 61_234, TcpFlags.Rst | TcpFlags.Ack, ts + 30_000));
                 }

@@ -5,8 +5,11 @@ internal interface IProtection : IAsyncDisposable
 {
     ProtectionKind Kind { get; }
 
-    /// <summary>Addresses the kernel drops right now because of this protection.</summary>
+    /// <summary>Addresses the kernel drops right now because of this protection (full bans only).</summary>
     Task<IReadOnlyList<string>> BannedAsync();
+
+    /// <summary>Addresses under a restriction (PortVeil's decoy-cohort suspects: only raw-scanner traffic dropped); empty for the others.</summary>
+    Task<IReadOnlyList<string>> RestrictedAsync() => Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>The evidence behind each ban, per source address; empty for protections that keep none.</summary>
     Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync();

@@ -58,7 +58,13 @@ internal sealed class PortVeilProtection : IProtection
     public async Task<IReadOnlyList<string>> BannedAsync()
     {
         var bans = await _daemon.Enforcer!.ListAsync();
-        return [.. bans.Select(b => b.Source.ToString())];
+        return [.. bans.Where(b => !b.Restricted).Select(b => b.Source.ToString())];
+    }
+
+    public async Task<IReadOnlyList<string>> RestrictedAsync()
+    {
+        var bans = await _daemon.Enforcer!.ListAsync();
+        return [.. bans.Where(b => b.Restricted).Select(b => b.Source.ToString())];
     }
 
     public async Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync()

@@ -3,12 +3,16 @@ using PortVeil.Effectiveness.Protections;
 
 namespace PortVeil.Effectiveness.Running;
 
-/// <summary>Polls a protection's kernel bans every 250 ms and remembers when each address was first seen banned.</summary>
+/// <summary>
+/// Polls a protection's kernel bans and restrictions every 250 ms and remembers when each address was first seen
+/// banned, and first seen restricted.
+/// </summary>
 internal sealed class BanWatcher
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly Dictionary<string, double> _firstSeen = [];
+    private readonly Dictionary<string, double> _firstRestricted = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly IProtection _protection;
@@ -45,9 +49,11 @@ internal sealed class BanWatcher
     private async Task PollAsync()
     {
         IReadOnlyList<string> banned;
+        IReadOnlyList<string> restricted;
         try
         {
             banned = await _protection.BannedAsync();
+            restricted = await _protection.RestrictedAsync();
         }
         catch (InvalidOperationException)
         {
@@ -62,11 +68,19 @@ internal sealed class BanWatcher
             {
                 _firstSeen.TryAdd(address, now);
             }
+
+            foreach (var address in restricted)
+            {
+                _firstRestricted.TryAdd(address, now);
+            }
         }
     }
 
-    /// <summary>Stops polling after one last look; returns address → seconds since the run began when first seen banned.</summary>
-    public async Task<IReadOnlyDictionary<string, double>> StopAsync()
+    /// <summary>
+    /// Stops polling after one last look; returns address → seconds since the run began when first seen banned, and
+    /// the same for restrictions.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, double> Banned, IReadOnlyDictionary<string, double> Restricted)> StopAsync()
     {
         await _stop.CancelAsync();
         await _loop;
@@ -74,7 +88,7 @@ internal sealed class BanWatcher
         _stop.Dispose();
         lock (_firstSeen)
         {
-            return new Dictionary<string, double>(_firstSeen);
+            return (new Dictionary<string, double>(_firstSeen), new Dictionary<string, double>(_firstRestricted));
         }
     }
 }

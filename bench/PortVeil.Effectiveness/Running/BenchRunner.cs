@@ -47,14 +47,15 @@ internal static class BenchRunner
         var scanSeconds = clock.Elapsed.TotalSeconds - scanStart;
         await Task.Delay(Settle);
         var samples = await guests.StopAsync();
-        var firstSeen = await watcher.StopAsync();
+        var (firstSeen, firstRestricted) = await watcher.StopAsync();
         var evidence = await protection.EvidenceAsync();
 
         var scannerAddresses = outcome?.Scanners ?? [.. lab.Scanners.Take(scenario.Scanners).Select(s => s.IPv4)];
         var decoys = outcome?.Decoys ?? [];
+        // A scanner restricted as a decoy-cohort suspect counts as banned: its raw probes are dropped from then on.
         var scanners = scannerAddresses.Select(a => new ScannerResult(
             a,
-            firstSeen.TryGetValue(a, out var at) ? Math.Max(0, at - scanStart) : null,
+            FirstOf(firstSeen, firstRestricted, a) is { } at ? Math.Max(0, at - scanStart) : null,
             evidence.TryGetValue(a, out var e) ? e.Probes : null,
             evidence.TryGetValue(a, out var e2) ? e2.SecondsFirstProbeToVerdict : null,
             evidence.TryGetValue(a, out var e3) ? e3.Detector : null)).ToList();
@@ -81,9 +82,18 @@ internal static class BenchRunner
             SlowOrFailed = [.. samples.Where(s => !s.Success || s.Milliseconds >= 200)],
             FalseBans = falseBans,
             DecoysBanned = [.. falseBans.Where(decoys.Contains)],
+            Restricted = [.. firstRestricted.Keys.Where(a => !scannerAddresses.Contains(a)).Order(StringComparer.Ordinal)],
+            DecoysRestricted = [.. firstRestricted.Keys.Where(decoys.Contains).Order(StringComparer.Ordinal)],
             BanPollErrors = watcher.Errors,
             Error = error,
         };
+    }
+
+    private static double? FirstOf(IReadOnlyDictionary<string, double> banned, IReadOnlyDictionary<string, double> restricted, string address)
+    {
+        double? b = banned.TryGetValue(address, out var x) ? x : null;
+        double? r = restricted.TryGetValue(address, out var y) ? y : null;
+        return b is null ? r : r is null ? b : Math.Min(b.Value, r.Value);
     }
 
     private static async Task<IProtection> ApplyAsync(ProtectionKind kind, LabTopology lab) => kind switch

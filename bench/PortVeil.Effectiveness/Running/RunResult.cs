@@ -40,11 +40,17 @@ internal sealed record RunResult
     /// <summary>Guest connections that failed or took 200 ms or more, with their guest, port and start time.</summary>
     public required IReadOnlyList<GuestSample> SlowOrFailed { get; init; }
 
-    /// <summary>Banned addresses that never scanned: guests, decoys, anyone else.</summary>
+    /// <summary>Fully banned addresses that never scanned: guests, decoys, anyone else.</summary>
     public required IReadOnlyList<string> FalseBans { get; init; }
 
     /// <summary>The decoy addresses (spoofed by nmap -D) among <see cref="FalseBans"/>.</summary>
     public required IReadOnlyList<string> DecoysBanned { get; init; }
+
+    /// <summary>Restricted addresses (decoy-cohort suspects) that never scanned: decoys, and anyone else (listed).</summary>
+    public IReadOnlyList<string> Restricted { get; init; } = [];
+
+    /// <summary>The decoy addresses among <see cref="Restricted"/>: restricted, not banned (a real host there still connects).</summary>
+    public IReadOnlyList<string> DecoysRestricted { get; init; } = [];
 
     public required int BanPollErrors { get; init; }
 

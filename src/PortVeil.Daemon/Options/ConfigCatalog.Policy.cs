@@ -54,6 +54,15 @@ internal static partial class ConfigCatalog
             ConfigKey.Create(S, "max_active_bans", count,
                 "At most this many bans at once.",
                 c => c.Policy.MaxActiveBans, (c, v) => c.Policy.MaxActiveBans = (int)v, nameof(PolicyOptions.MaxActiveBans)),
+            ConfigKey.Create(S, "suspect_time", new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+                "How long an unverified decoy-cohort member (nmap -D) is restricted: its raw probes dropped, its own TCP stack still let in. Never escalates.",
+                c => c.Policy.SuspectTime, (c, v) => c.Policy.SuspectTime = v, nameof(PolicyOptions.SuspectTime)),
+            ConfigKey.Create(S, "suspects_per_minute", count,
+                "At most this many new restrictions (decoy-cohort suspects) per minute; a budget apart from bans_per_minute.",
+                c => c.Policy.SuspectsPerMinute, (c, v) => c.Policy.SuspectsPerMinute = (int)v, nameof(PolicyOptions.SuspectsPerMinute)),
+            ConfigKey.Create(S, "max_active_suspects", count,
+                "At most this many restrictions at once; apart from max_active_bans.",
+                c => c.Policy.MaxActiveSuspects, (c, v) => c.Policy.MaxActiveSuspects = (int)v, nameof(PolicyOptions.MaxActiveSuspects)),
         ], c => [.. c.Policy.Validate(), .. AllowlistDiscovery.Validate(c.Allowlist)]);
     }
 }

@@ -25,6 +25,7 @@ internal sealed class BanLoop
     private readonly IncidentNotifier? _notifier;
     private readonly LatencyRecorder _latency = new();
     private long _bans;
+    private long _restrictions;
     private long _banFailures;
     private long _skipped;
 
@@ -40,6 +41,9 @@ internal sealed class BanLoop
     }
 
     public long Bans => Interlocked.Read(ref _bans);
+
+    /// <summary>Decoy-cohort suspects restricted in the kernel (not counted in <see cref="Bans"/>).</summary>
+    public long Restrictions => Interlocked.Read(ref _restrictions);
 
     public long BanFailures => Interlocked.Read(ref _banFailures);
 
@@ -74,6 +78,10 @@ internal sealed class BanLoop
             if (decision.Enforce)
             {
                 inKernel = await EnforceAsync(decision, cancellationToken);
+            }
+            else if (decision.Action == BanAction.Restrict)
+            {
+                LogMessages.DryRunRestrict(_logger, Describe(decision.Target), decision.Duration, decision.Explanation);
             }
             else
             {
@@ -123,6 +131,15 @@ internal sealed class BanLoop
         var requests = KernelRequests(decision);
         try
         {
+            if (decision.Action == BanAction.Restrict)
+            {
+                await _enforcer.RestrictAsync(requests, cancellationToken);
+                Interlocked.Increment(ref _restrictions);
+                LogMessages.Restrict(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
+                    ScanNames.Of(decision.Verdict.Detector), decision.Explanation);
+                return;
+            }
+
             await _enforcer.BanAsync(requests, cancellationToken);
             _latency.Record((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs);
             Interlocked.Increment(ref _bans);
@@ -146,7 +163,9 @@ internal sealed class BanLoop
     internal static IReadOnlyList<BanRequest> KernelRequests(BanDecision decision)
     {
         var target = decision.Target;
-        if (target.IsSingleAddress)
+
+        // A restriction names only its own address; the cohort's other members get their own decisions.
+        if (target.IsSingleAddress || decision.Action == BanAction.Restrict)
         {
             return [new BanRequest(SourceKey.ForAddress(target.Network), decision.Duration)];
         }

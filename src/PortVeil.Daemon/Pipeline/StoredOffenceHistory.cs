@@ -31,7 +31,8 @@ internal sealed class StoredOffenceHistory : IOffenceHistory
         {
             foreach (var b in await store.ListBansStartedSinceAsync(now - memory, cancellationToken))
             {
-                if (!b.Ban.DryRun)
+                // Restrictions (decoy-cohort suspects) are not offences: most of them were forged in someone's name.
+                if (!b.Ban.DryRun && !RestrictionRecords.IsRestriction(b.Ban.Reason))
                 {
                     history._history.RecordOffence(new NetPrefix(b.Ban.Target.Address, b.Ban.Target.PrefixLength), b.Ban.StartedAt, b.Ban.ExpiresAt - b.Ban.StartedAt);
                     history.Loaded++;

@@ -108,49 +108,8 @@ public sealed partial class NftEnforcer
         var restored = 0;
         if (restoreBans)
         {
-            var now = _time.GetTimestamp();
-            var sets = new Dictionary<SourceKeyKind, JsonArray>();
-            lock (_gate)
-            {
-                List<SourceKey>? expired = null;
-                foreach (var (key, expiry) in _active)
-                {
-                    var left = (expiry - now) / (double)_time.TimestampFrequency;
-                    if (left <= 0)
-                    {
-                        // Kernel timeouts are rounded up to whole seconds: keep the record a little longer, so a
-                        // re-ban in that second still renews (delete + add) instead of adding to a dying element.
-                        if (left < -5)
-                        {
-                            (expired ??= []).Add(key);
-                        }
-
-                        continue;
-                    }
-
-                    if (!sets.TryGetValue(key.Kind, out var array))
-                    {
-                        sets[key.Kind] = array = [];
-                    }
-
-                    array.Add(NftExpr.ElemWithTimeout(key.Address.ToString(), (long)Math.Ceiling(left)));
-                    restored++;
-                }
-
-                foreach (var key in expired ?? [])
-                {
-                    _active.Remove(key);
-                }
-            }
-
-            foreach (var (kind, set) in BanSets)
-            {
-                if (sets.TryGetValue(kind, out var array))
-                {
-                    b.AddElements(set, array);
-                }
-            }
-
+            restored += RestoreElements(b, _active, BanSets);
+            restored += RestoreElements(b, _suspects, SuspectSets);
             lock (_gate)
             {
                 b.AddElements(PortVeilRuleset.Served, PortElements(_served));
@@ -169,6 +128,56 @@ public sealed partial class NftEnforcer
         }
 
         return (b.ToUtf8(), restored);
+    }
+
+    /// <summary>Adds every unexpired entry of <paramref name="record"/> to its set with the time it has left.</summary>
+    private int RestoreElements(NftTableBuilder b, Dictionary<SourceKey, long> record, (SourceKeyKind Kind, string Set)[] targets)
+    {
+        var restored = 0;
+        var now = _time.GetTimestamp();
+        var sets = new Dictionary<SourceKeyKind, JsonArray>();
+        lock (_gate)
+        {
+            List<SourceKey>? expired = null;
+            foreach (var (key, expiry) in record)
+            {
+                var left = (expiry - now) / (double)_time.TimestampFrequency;
+                if (left <= 0)
+                {
+                    // Kernel timeouts are rounded up to whole seconds: keep the record a little longer, so a
+                    // re-ban in that second still renews (delete + add) instead of adding to a dying element.
+                    if (left < -5)
+                    {
+                        (expired ??= []).Add(key);
+                    }
+
+                    continue;
+                }
+
+                if (!sets.TryGetValue(key.Kind, out var array))
+                {
+                    sets[key.Kind] = array = [];
+                }
+
+                array.Add(NftExpr.ElemWithTimeout(key.Address.ToString(), (long)Math.Ceiling(left)));
+                restored++;
+            }
+
+            foreach (var key in expired ?? [])
+            {
+                record.Remove(key);
+            }
+        }
+
+        foreach (var (kind, set) in targets)
+        {
+            if (sets.TryGetValue(kind, out var array))
+            {
+                b.AddElements(set, array);
+            }
+        }
+
+        return restored;
     }
 
     private static JsonArray PortElements(IEnumerable<ServedPorts.ServedPort> ports)

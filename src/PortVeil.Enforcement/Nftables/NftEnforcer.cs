@@ -18,6 +18,9 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
 
     // Bans we made (or saw in the kernel), with their absolute expiry, so the watchdog can restore them.
     private readonly Dictionary<SourceKey, long> _active = [];
+
+    // Restrictions (decoy-cohort suspects), kept apart: they go back into the suspect sets on a repair.
+    private readonly Dictionary<SourceKey, long> _suspects = [];
     private long _repairs;
     private int _pruneAt = 1024;
 
@@ -65,7 +68,13 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     public Task BanAsync(SourceKey source, TimeSpan duration, CancellationToken cancellationToken = default) =>
         BanAsync([new BanRequest(source, duration)], cancellationToken);
 
-    public async Task BanAsync(IReadOnlyList<BanRequest> bans, CancellationToken cancellationToken = default)
+    public Task BanAsync(IReadOnlyList<BanRequest> bans, CancellationToken cancellationToken = default) =>
+        ApplyAsync(bans, _active, BanSets, "ban");
+
+    public Task RestrictAsync(IReadOnlyList<BanRequest> suspects, CancellationToken cancellationToken = default) =>
+        ApplyAsync(suspects, _suspects, SuspectSets, "restriction");
+
+    private async Task ApplyAsync(IReadOnlyList<BanRequest> bans, Dictionary<SourceKey, long> record, (SourceKeyKind Kind, string Set)[] sets, string what)
     {
         ArgumentNullException.ThrowIfNull(bans);
         if (bans.Count == 0)
@@ -90,20 +99,20 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             {
                 // A source we banned before may still be in the kernel: it needs delete + add to get the new
                 // timeout (an add alone keeps the old one). A fresh source needs a single add: half the work.
-                (_active.ContainsKey(b.Source) ? renewed : fresh).Add(b);
-                _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
+                (record.ContainsKey(b.Source) ? renewed : fresh).Add(b);
+                record[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
             }
         }
 
         using var batch = new NftElements(_ruleset.Table);
-        foreach (var (kind, set) in BanSets)
+        foreach (var (kind, set) in sets)
         {
             WriteBanCommands(batch, renewed, kind, set, renew: true);
             WriteBanCommands(batch, fresh, kind, set, renew: false);
         }
 
         var result = await _nft.RunAsync(batch.Complete()).ConfigureAwait(false);
-        result.EnsureSuccess($"ban of {unique.Count} source(s)");
+        result.EnsureSuccess($"{what} of {unique.Count} source(s)");
     }
 
     public async Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default)
@@ -119,13 +128,14 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             foreach (var s in sources)
             {
                 _active.Remove(s);
+                _suspects.Remove(s);
             }
         }
 
         using var batch = new NftElements(_ruleset.Table);
 
         // add (no-op if present) then delete: an already expired ban is not an error.
-        foreach (var (kind, set) in AllBanSets)
+        foreach (var (kind, set) in (ReadOnlySpan<(SourceKeyKind, string)>)[.. AllBanSets, .. SuspectSets])
         {
             if (!Contains(sources, kind))
             {
@@ -161,6 +171,13 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             NftListing.ReadBans(r.Output, kind, set.StartsWith("reflex", StringComparison.Ordinal), bans);
         }
 
+        foreach (var (kind, set) in SuspectSets)
+        {
+            var r = await _nft.RunAsync(ListSetCommand(set)).ConfigureAwait(false);
+            r.EnsureSuccess($"list set {set}");
+            NftListing.ReadBans(r.Output, kind, byReflex: false, bans, restricted: true);
+        }
+
         // The daemon's bans already in the kernel (from before a restart) join our record, so a repair restores
         // them and a re-ban renews their timeout.
         var now = _time.GetTimestamp();
@@ -168,9 +185,10 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         {
             foreach (var b in bans)
             {
-                if (!b.ByReflex && !_active.ContainsKey(b.Source) && b.Remaining > TimeSpan.Zero)
+                var record = b.Restricted ? _suspects : _active;
+                if (!b.ByReflex && !record.ContainsKey(b.Source) && b.Remaining > TimeSpan.Zero)
                 {
-                    _active[b.Source] = now + (long)(b.Remaining.TotalSeconds * _time.TimestampFrequency);
+                    record[b.Source] = now + (long)(b.Remaining.TotalSeconds * _time.TimestampFrequency);
                 }
             }
         }
@@ -276,6 +294,12 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         (SourceKeyKind.IPv6Prefix64, PortVeilRuleset.Banned6Prefix64),
     ];
 
+    private static readonly (SourceKeyKind Kind, string Set)[] SuspectSets =
+    [
+        (SourceKeyKind.IPv4, PortVeilRuleset.Suspect4),
+        (SourceKeyKind.IPv6, PortVeilRuleset.Suspect6),
+    ];
+
     private static readonly (SourceKeyKind Kind, string Set)[] AllBanSets =
     [
         .. BanSets,
@@ -298,30 +322,33 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             },
         }));
 
-    /// <summary>Drops record entries expired more than 5 s ago, once the record has doubled since the last pass.</summary>
+    /// <summary>Drops record entries (bans and restrictions) expired more than 5 s ago, once the records have doubled since the last pass.</summary>
     private void PruneExpired(long now)
     {
-        if (_active.Count < _pruneAt)
+        if (_active.Count + _suspects.Count < _pruneAt)
         {
             return;
         }
 
         var grace = 5 * _time.TimestampFrequency;
-        List<SourceKey>? expired = null;
-        foreach (var (key, expiry) in _active)
+        foreach (var record in (Dictionary<SourceKey, long>[])[_active, _suspects])
         {
-            if (expiry + grace < now)
+            List<SourceKey>? expired = null;
+            foreach (var (key, expiry) in record)
             {
-                (expired ??= []).Add(key);
+                if (expiry + grace < now)
+                {
+                    (expired ??= []).Add(key);
+                }
+            }
+
+            foreach (var key in expired ?? [])
+            {
+                record.Remove(key);
             }
         }
 
-        foreach (var key in expired ?? [])
-        {
-            _active.Remove(key);
-        }
-
-        _pruneAt = Math.Max(1024, _active.Count * 2);
+        _pruneAt = Math.Max(1024, (_active.Count + _suspects.Count) * 2);
     }
 
     private static bool Contains(IReadOnlyList<SourceKey> sources, SourceKeyKind kind)

@@ -80,6 +80,14 @@ internal static class NftExpr
     public static JsonObject ElemWithTimeout(JsonNode value, long timeoutSeconds) =>
         new() { ["elem"] = new JsonObject { ["val"] = value, ["timeout"] = timeoutSeconds } };
 
+    /// <summary>`limit rate RATE/second burst BURST packets`: matches while under the rate.</summary>
+    public static JsonObject Limit(int ratePerSecond, int burst) =>
+        new() { ["limit"] = new JsonObject { ["rate"] = ratePerSecond, ["burst"] = burst, ["per"] = "second" } };
+
+    /// <summary>The anonymous set {0x0, fin, fin|ack}: masked TCP flags of NULL, FIN, XMAS, Maimon and odd-flag probes.</summary>
+    public static JsonObject StealthFlagSet() =>
+        new() { ["set"] = new JsonArray(0, "fin", Or("fin", "ack")) };
+
     /// <summary>`limit rate over RATE/minute burst BURST packets`.</summary>
     public static JsonObject LimitOver(int ratePerMinute, int burst) =>
         new() { ["limit"] = new JsonObject { ["rate"] = ratePerMinute, ["burst"] = burst, ["per"] = "minute", ["inv"] = true } };

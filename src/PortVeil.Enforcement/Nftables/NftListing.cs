@@ -11,7 +11,7 @@ namespace PortVeil.Enforcement.Nftables;
 internal static class NftListing
 {
     /// <summary>The elements of one set listing as bans of <paramref name="kind"/>.</summary>
-    public static void ReadBans(string json, SourceKeyKind kind, bool byReflex, List<ActiveBan> into)
+    public static void ReadBans(string json, SourceKeyKind kind, bool byReflex, List<ActiveBan> into, bool restricted = false)
     {
         using var doc = JsonDocument.Parse(json);
         foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
@@ -43,7 +43,7 @@ internal static class NftListing
                 }
 
                 var key = kind == SourceKeyKind.IPv6Prefix64 ? SourceKey.ForPrefix64(address) : SourceKey.ForAddress(address);
-                into.Add(new ActiveBan(key, TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(expires), packets, bytes, byReflex));
+                into.Add(new ActiveBan(key, TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(expires), packets, bytes, byReflex, restricted));
             }
         }
     }

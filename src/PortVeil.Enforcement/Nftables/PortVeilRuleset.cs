@@ -11,8 +11,9 @@ namespace PortVeil.Enforcement.Nftables;
 ///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
 ///   lo, non-local destinations (routed or bridged traffic) and @allow4/@allow6 accept;
-///   IPv6 neighbour discovery accept; ct state invalid drop (not logged);
-///   ct state established,related accept; ICMP echo logged as pv:unserved and accepted; non-port protocols accept;
+///   IPv6 neighbour discovery accept; [stealth] invalid TCP without SYN/RST, not a plain ACK: log pv:stealth (rate-limited);
+///   ct state invalid drop; ct state established,related accept;
+///   saddr in @suspect4/@suspect6 (decoy cohorts): drop non-TCP, drop TCP without SACK-permitted (raw probes); ICMP echo logged as pv:unserved and accepted; non-port protocols accept;
 ///   [fingerprint] SYN without sack-perm and window options: log pv:fp, drop;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
@@ -52,6 +53,13 @@ public sealed class PortVeilRuleset
     public const string ReflexBanned4 = "reflex_banned4";
     public const string ReflexBanned6 = "reflex_banned6";
 
+    /// <summary>
+    /// Restricted sources (unverified members of a decoy cohort): only what a raw scanner sends from them is dropped
+    /// (new TCP without SACK-permitted, new non-TCP flows); a real host's own stack still connects.
+    /// </summary>
+    public const string Suspect4 = "suspect4";
+    public const string Suspect6 = "suspect6";
+
     /// <summary>NFLOG prefixes: the contract with the NFLOG sensor.</summary>
     public const string PrefixUnserved = "pv:unserved";
     public const string PrefixServed = "pv:served";
@@ -59,6 +67,7 @@ public sealed class PortVeilRuleset
     public const string PrefixFingerprint = "pv:fp";
     public const string PrefixReply = "pv:reply";
     public const string PrefixGated = "pv:gated";
+    public const string PrefixStealth = "pv:stealth";
 
     private static readonly string[] PortProtocols = ["tcp", "udp", "sctp", "udplite"];
 
@@ -170,6 +179,8 @@ public sealed class PortVeilRuleset
         // Always there (even with the meter off), so the raw chain's shape does not depend on options.
         b.AddSet(ReflexBanned4, ["ipv4_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
         b.AddSet(ReflexBanned6, ["ipv6_addr"], ["timeout"], size: o.TrackingSetSize, counter: o.BanCounters);
+        b.AddSet(Suspect4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(Suspect6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
 
         b.AddBaseChain(RawChain, "prerouting", -300);
         b.AddBaseChain(MangleChain, "prerouting", -150);
@@ -230,9 +241,28 @@ public sealed class PortVeilRuleset
         Rule(b, MangleChain, Match(Payload("ip6", "saddr"), SetRef(Allow6)), Accept());
         Rule(b, MangleChain, Match(Payload("icmpv6", "type"), AnonymousSet(NeighbourDiscovery)), Accept());
 
-        // Late FIN/ACKs after conntrack expiry are invalid: dropped and never counted (mass false bans elsewhere).
+        // FIN, NULL, XMAS, Maimon and odd-flag probes never create a conntrack entry, so they are invalid: log them
+        // (flags & (fin|syn|rst|ack) in {0, fin, fin|ack}: no SYN, no RST, no plain ACK or ACK with data) under one
+        // table-wide rate limit before the drop. The engine ignores FIN/ACKs to served ports (late closes).
+        if (o.LogStealthProbes)
+        {
+            Rule(b, MangleChain, Match(Ct("state"), "invalid", "in"), Match(Meta("l4proto"), "tcp"),
+                Match(And(Payload("tcp", "flags"), Array("fin", "syn", "rst", "ack")), StealthFlagSet()),
+                Limit(o.StealthLogRate, o.StealthLogRate), Log(PrefixStealth, o.NflogGroup, o.NflogSnaplen));
+        }
+
+        // Late FIN/ACKs after conntrack expiry are invalid: dropped (and, above, at most logged; never counted on served ports).
         Rule(b, MangleChain, Match(Ct("state"), "invalid", "in"), Drop());
         Rule(b, MangleChain, Match(Ct("state"), Array("established", "related"), "in"), Accept());
+
+        // Suspects (decoy cohorts): a real host at the address connects with its own stack (SYN with SACK-permitted,
+        // which every modern OS sends); the raw probes forged in its name (nmap -sS/-D, masscan: no SACK) and new
+        // non-TCP flows are dropped.
+        foreach (var (proto, set) in new[] { ("ip", Suspect4), ("ip6", Suspect6) })
+        {
+            Rule(b, MangleChain, Match(Payload(proto, "saddr"), SetRef(set)), Match(Meta("l4proto"), "tcp", "!="), Counter(), Drop());
+            Rule(b, MangleChain, Match(Payload(proto, "saddr"), SetRef(set)), TcpOptionMissing("sack-perm"), Counter(), Drop());
+        }
 
         // Ping sweeps are evidence, but ping keeps working.
         Rule(b, MangleChain, Match(Payload("icmp", "type"), "echo-request"), Log(PrefixUnserved, o.NflogGroup, o.NflogSnaplen), Accept());

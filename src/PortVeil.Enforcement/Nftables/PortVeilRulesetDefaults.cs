@@ -27,6 +27,13 @@ public static class PortVeilRulesetDefaults
     /// <summary>How long a source that passed gating stays known (a returning guest costs nothing).</summary>
     public static readonly TimeSpan KnownTimeout = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Stealth probes (pv:stealth) logged per second across all sources, burst the same: 3 probes ban a FIN/NULL/XMAS
+    /// scanner, and nmap -T4 sends a few hundred per second, so one scanner gets through at once; a spoofed flood
+    /// costs at most 100 × 96-byte messages (≈ 10 KB/s) and 100 engine events per second.
+    /// </summary>
+    public const int StealthLogRate = 100;
+
     /// <summary>Maximum elements in each ban set; more bans than this fail loudly instead of growing kernel memory.</summary>
     public const int BanSetSize = 262_144;
 

@@ -38,6 +38,16 @@ public sealed record PortVeilRulesetOptions
     /// <summary>Drop and log SYNs without SACK-permitted and window-scale options (raw scanners; every modern OS sends both).</summary>
     public bool RawSynFingerprint { get; init; }
 
+    /// <summary>
+    /// Log stealth probes (TCP segments conntrack calls invalid with no SYN, no RST and not a plain ACK: NULL, FIN,
+    /// XMAS, Maimon FIN/ACK, odd flags) at most <see cref="StealthLogRate"/> per second, just before the invalid
+    /// drop, so the stealth detector can ban FIN/NULL/XMAS scanners. Off: they are dropped unseen, as before.
+    /// </summary>
+    public bool LogStealthProbes { get; init; } = true;
+
+    /// <summary>Stealth probes logged per second, table-wide (the burst is the same number): bounds log volume under spoofed floods.</summary>
+    public int StealthLogRate { get; init; } = PortVeilRulesetDefaults.StealthLogRate;
+
     /// <summary>Log SYN-ACKs leaving the host (prefix pv:reply), so exposure can be measured from replies.</summary>
     public bool LogReplies { get; init; }
 
@@ -70,6 +80,11 @@ public sealed record PortVeilRulesetOptions
         if (GatingMinDelay < TimeSpan.FromMilliseconds(1) || GatingMinDelay >= GatingHold)
         {
             problems.Add($"{nameof(GatingMinDelay)} must be positive and shorter than {nameof(GatingHold)}");
+        }
+
+        if (StealthLogRate is < 1 or > 100_000)
+        {
+            problems.Add($"{nameof(StealthLogRate)} must be 1..100000");
         }
 
         if (BanSetSize < 1 || TrackingSetSize < 1)

@@ -11,4 +11,10 @@ public enum BanAction : byte
 
     /// <summary>A whole /24 (IPv4) or /64 (IPv6) is banned.</summary>
     SubnetBan,
+
+    /// <summary>
+    /// One address is restricted, not banned: an unverified member of a decoy cohort. Only what a raw scanner sends
+    /// from it is dropped (the suspect sets); a real host at the address still connects with its own stack.
+    /// </summary>
+    Restrict,
 }

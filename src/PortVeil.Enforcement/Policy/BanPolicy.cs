@@ -27,6 +27,8 @@ public sealed class BanPolicy
     private readonly TimeProvider _time;
     private readonly PolicyLedger _real;
     private readonly PolicyLedger _shadow;
+    private readonly PolicyLedger _suspects;
+    private readonly PolicyLedger _shadowSuspects;
     private readonly Lock _lock = new();
 
     public BanPolicy(PolicyOptions options, LiveAllowlist allowlist, IOffenceHistory history, TimeProvider? time = null)
@@ -46,6 +48,8 @@ public sealed class BanPolicy
         _time = time ?? TimeProvider.System;
         _real = new PolicyLedger(options.BansPerMinute);
         _shadow = new PolicyLedger(options.BansPerMinute);
+        _suspects = new PolicyLedger(options.SuspectsPerMinute);
+        _shadowSuspects = new PolicyLedger(options.SuspectsPerMinute);
         DryRun = options.DryRun;
     }
 
@@ -86,6 +90,30 @@ public sealed class BanPolicy
         }
     }
 
+    /// <summary>Real restrictions (decoy-cohort suspects) so far.</summary>
+    public long Restrictions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suspects.Bans;
+            }
+        }
+    }
+
+    /// <summary>Restrictions the policy believes active (real ones), as of the last decision.</summary>
+    public int ActiveRestrictions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suspects.ActiveCount;
+            }
+        }
+    }
+
     /// <summary>Bans the policy believes active (real ones), as of the last decision.</summary>
     public int ActiveBans
     {
@@ -110,8 +138,10 @@ public sealed class BanPolicy
             var ledger = dryRun ? _shadow : _real;
             var t = now.UtcTicks;
             ledger.Advance(t, Math.Max(Hour, _options.SubnetWindow.Ticks));
+            var suspects = dryRun ? _shadowSuspects : _suspects;
+            suspects.Advance(t, Hour);
             ledger.Decisions++;
-            return DecideCore(verdict, now, t, dryRun, ledger);
+            return DecideCore(verdict, now, t, dryRun, ledger, suspects);
         }
     }
 
@@ -124,16 +154,25 @@ public sealed class BanPolicy
         }
     }
 
-    /// <summary>Forgets an active ban (unbanned by the user, or the kernel refused it); true when it was active.</summary>
+    /// <summary>Marks <paramref name="target"/> restricted until <paramref name="expiresAt"/> (restored from storage at startup).</summary>
+    public void RestoreRestriction(NetPrefix target, DateTimeOffset expiresAt)
+    {
+        lock (_lock)
+        {
+            _suspects.Activate(target, expiresAt.UtcTicks);
+        }
+    }
+
+    /// <summary>Forgets an active ban or restriction (unbanned by the user, or the kernel refused it); true when one was active.</summary>
     public bool Release(NetPrefix target)
     {
         lock (_lock)
         {
-            return _real.Release(target);
+            return _real.Release(target) | _suspects.Release(target);
         }
     }
 
-    private BanDecision DecideCore(Verdict verdict, DateTimeOffset now, long t, bool dryRun, PolicyLedger ledger)
+    private BanDecision DecideCore(Verdict verdict, DateTimeOffset now, long t, bool dryRun, PolicyLedger ledger, PolicyLedger suspects)
     {
         var source = verdict.Source;
         var address = source.Address;
@@ -166,6 +205,14 @@ public sealed class BanPolicy
             var by = ledger.TryGetActive(target, out _) ? target : subnet;
             return Skip(verdict, target, now, dryRun, SkipReason.AlreadyBanned,
                 string.Create(CultureInfo.InvariantCulture, $"not banned again: {by} is banned until {new DateTimeOffset(until, TimeSpan.Zero):u}"));
+        }
+
+        // 3b. Decoy cohorts: all but one member are probably forged, and the real scanner hides among them. Restrict
+        // them (their raw probes are dropped, their own TCP stacks still connect) instead of banning innocents. A
+        // suspect stays restricted until a verified verdict (a completed handshake, then more probing) bans it.
+        if (!isBlock && (verdict.DecoyCohort || (!verdict.SourceVerified && suspects.TryGetActive(target, out _))))
+        {
+            return Restrict(verdict, target, now, t, dryRun, suspects);
         }
 
         // 4. Global budgets: active bans, then new bans per minute.
@@ -223,6 +270,56 @@ public sealed class BanPolicy
         }
 
         return Ban(verdict, target, now, t, dryRun, ledger, BanAction.Ban, [], $"{ScanNames.Of(verdict.Scan)} scan, {verdict.Evidence.Summary}{subnetNote}");
+    }
+
+    private BanDecision Restrict(Verdict verdict, NetPrefix target, DateTimeOffset now, long t, bool dryRun, PolicyLedger suspects)
+    {
+        if (suspects.TryGetActive(target, out var until))
+        {
+            suspects.SkippedAlreadyBanned++;
+            return Skip(verdict, target, now, dryRun, SkipReason.AlreadyRestricted,
+                string.Create(CultureInfo.InvariantCulture, $"not restricted again: {target} is restricted until {new DateTimeOffset(until, TimeSpan.Zero):u} (decoy cohort, unverified)"));
+        }
+
+        if (suspects.ActiveCount >= _options.MaxActiveSuspects)
+        {
+            suspects.SkippedConcurrentBudget++;
+            return Skip(verdict, target, now, dryRun, SkipReason.BudgetExhausted,
+                string.Create(CultureInfo.InvariantCulture, $"not restricted: budget exhausted: {suspects.ActiveCount} restrictions active (limit {_options.MaxActiveSuspects})"),
+                budget: BanBudget.Concurrent);
+        }
+
+        if (!suspects.RateAllows(t, Minute))
+        {
+            suspects.SkippedRateBudget++;
+            return Skip(verdict, target, now, dryRun, SkipReason.BudgetExhausted,
+                string.Create(CultureInfo.InvariantCulture, $"not restricted: budget exhausted: {_options.SuspectsPerMinute} new restrictions in the last minute (limit {_options.SuspectsPerMinute})"),
+                budget: BanBudget.Rate);
+        }
+
+        var duration = _options.SuspectTime;
+
+        // individual: false, so restrictions never feed the subnet ledger (not even this one's).
+        suspects.AddBan(target, t, (now + duration).UtcTicks, individual: false, verdict.Source.Address);
+        suspects.Bans++;
+        var members = verdict.Evidence.GroupMembers;
+        var why = verdict.DecoyCohort
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"decoy cohort: {members.Count} unverified sources ({string.Join(", ", members)}) probed the same ports within milliseconds of each other, so all but one are probably forged; only raw-scanner traffic from {target.Network} is dropped, a real host's own TCP stack still connects")
+            : "still an unverified suspect of a decoy cohort";
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{(dryRun ? RestrictionRecords.DryRunReasonPrefix : RestrictionRecords.ReasonPrefix)}{target} for {FormatDuration(duration)} ({why}): {ScanNames.Of(verdict.Scan)} scan, {verdict.Evidence.Summary}");
+        return new BanDecision
+        {
+            Action = BanAction.Restrict,
+            Verdict = verdict,
+            Target = target,
+            DecidedAt = now,
+            DryRun = dryRun,
+            Duration = duration,
+            Members = members,
+            Explanation = text,
+        };
     }
 
     private BanDecision Ban(Verdict verdict, NetPrefix target, DateTimeOffset now, long t, bool dryRun, PolicyLedger ledger,

@@ -35,6 +35,15 @@ public sealed class PolicyOptions
     /// <summary>Active bans at most; beyond it new bans wait until old ones expire.</summary>
     public int MaxActiveBans { get; set; } = PolicyOptionsDefaults.MaxActiveBans;
 
+    /// <summary>How long an unverified decoy-cohort member stays restricted (raw-scanner traffic from it dropped). Never escalates.</summary>
+    public TimeSpan SuspectTime { get; set; } = TimeSpan.FromHours(PolicyOptionsDefaults.SuspectTimeHours);
+
+    /// <summary>New restrictions per minute, overall; apart from <see cref="BansPerMinute"/>.</summary>
+    public int SuspectsPerMinute { get; set; } = PolicyOptionsDefaults.SuspectsPerMinute;
+
+    /// <summary>Restrictions in force at once; apart from <see cref="MaxActiveBans"/>.</summary>
+    public int MaxActiveSuspects { get; set; } = PolicyOptionsDefaults.MaxActiveSuspects;
+
     /// <summary>Decide but do not enforce: decisions come back marked <see cref="BanDecision.DryRun"/>.</summary>
     public bool DryRun { get; set; } = PolicyOptionsDefaults.DryRun;
 
@@ -95,6 +104,21 @@ public sealed class PolicyOptions
         if (MaxActiveBans < 1)
         {
             problems.Add("policy.max_active_bans: must be at least 1");
+        }
+
+        if (SuspectTime < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("policy.suspect_time: must be at least 1 s");
+        }
+
+        if (SuspectsPerMinute is < 1 or > 1_000_000)
+        {
+            problems.Add("policy.suspects_per_minute: must be between 1 and 1000000");
+        }
+
+        if (MaxActiveSuspects < 1)
+        {
+            problems.Add("policy.max_active_suspects: must be at least 1");
         }
 
         return problems;

@@ -51,6 +51,21 @@ public static class PolicyOptionsDefaults
     /// <summary>At most 100,000 active bans: a few MB of kernel set memory, and nftables hash-set lookups stay O(1).</summary>
     public const int MaxActiveBans = 100_000;
 
+    /// <summary>
+    /// Decoy-cohort suspects are restricted for 1 h, like a first ban: the scan is over long before, and a real host
+    /// at a decoy address is not hurt meanwhile (its own stack still connects). Restrictions never escalate.
+    /// </summary>
+    public const double SuspectTimeHours = 1;
+
+    /// <summary>
+    /// 600 new restrictions per minute, a budget of their own: nmap -D takes at most a few dozen decoys, and a flood
+    /// of forged cohorts cannot use up the budget real bans need (nor the other way round).
+    /// </summary>
+    public const int SuspectsPerMinute = 600;
+
+    /// <summary>At most 100,000 restrictions at once, like bans: a few MB of kernel set memory.</summary>
+    public const int MaxActiveSuspects = 100_000;
+
     /// <summary>Off: decisions are enforced. Turn on to watch what PortVeil would ban before trusting it.</summary>
     public const bool DryRun = false;
 }

@@ -16,4 +16,7 @@ public enum SkipReason : byte
 
     /// <summary>The source, or its /24 or /64, is banned already.</summary>
     AlreadyBanned,
+
+    /// <summary>The source is restricted already (decoy-cohort suspect) and nothing verified it since.</summary>
+    AlreadyRestricted,
 }

@@ -29,6 +29,9 @@ public static class NflogPrefixes
     /// <summary>A first SYN held back by first-contact gating.</summary>
     public const string Gated = "pv:gated";
 
+    /// <summary>A stealth probe (NULL, FIN, XMAS, Maimon, odd flags) conntrack calls invalid, logged at a bounded rate before its drop.</summary>
+    public const string Stealth = "pv:stealth";
+
     /// <summary>Maps an NFULA_PREFIX value (NUL-terminated as the kernel sends it) to a tag; never allocates.</summary>
     public static PacketTag ToTag(ReadOnlySpan<byte> prefix)
     {
@@ -69,6 +72,11 @@ public static class NflogPrefixes
             return PacketTag.Reply;
         }
 
-        return p.SequenceEqual("pv:gated"u8) ? PacketTag.Gated : PacketTag.None;
+        if (p.SequenceEqual("pv:gated"u8))
+        {
+            return PacketTag.Gated;
+        }
+
+        return p.SequenceEqual("pv:stealth"u8) ? PacketTag.Stealth : PacketTag.None;
     }
 }

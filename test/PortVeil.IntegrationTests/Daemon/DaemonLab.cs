@@ -16,8 +16,13 @@ internal sealed class DaemonLab : IAsyncDisposable
     private readonly List<LabTcpListener> _listeners = [];
 
     public DaemonLab(int scanners = 1, int clients = 1, params int[] servedPorts)
+        : this(LabTopology.Builder().WithScanners(scanners).WithClients(clients), servedPorts)
     {
-        Lab = LabTopology.Builder().WithScanners(scanners).WithClients(clients).Build();
+    }
+
+    public DaemonLab(LabTopologyBuilder topology, params int[] servedPorts)
+    {
+        Lab = topology.Build();
         try
         {
             foreach (var port in servedPorts)
@@ -67,11 +72,50 @@ internal sealed class DaemonLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Addresses currently in the kernel's ban sets, read back from the server namespace.</summary>
+    /// <summary>Addresses currently in the kernel's ban sets (daemon and reflex; not restrictions), read back from the server namespace.</summary>
     public async Task<IReadOnlyList<string>> KernelBansAsync()
     {
         var bans = await Daemon!.Enforcer!.ListAsync();
-        return [.. bans.Select(b => b.Source.ToString())];
+        return [.. bans.Where(b => !b.Restricted).Select(b => b.Source.ToString())];
+    }
+
+    /// <summary>Addresses currently in the kernel's suspect sets (decoy-cohort restrictions).</summary>
+    public async Task<IReadOnlyList<string>> KernelSuspectsAsync()
+    {
+        var bans = await Daemon!.Enforcer!.ListAsync();
+        return [.. bans.Where(b => b.Restricted).Select(b => b.Source.ToString())];
+    }
+
+    /// <summary>Polls the full-ban sets until <paramref name="address"/> is in them or <see cref="TestTimeouts.Event"/> passes.</summary>
+    public async Task<IReadOnlyList<string>> WaitForBanAsync(string address)
+    {
+        IReadOnlyList<string> bans = [];
+        for (var deadline = DateTime.UtcNow + TestTimeouts.Event; DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            bans = await KernelBansAsync();
+            if (bans.Contains(address))
+            {
+                break;
+            }
+        }
+
+        return bans;
+    }
+
+    /// <summary>Polls the suspect sets until every address is in them or <see cref="TestTimeouts.Event"/> passes.</summary>
+    public async Task<IReadOnlyList<string>> WaitForSuspectsAsync(IReadOnlyList<string> addresses)
+    {
+        IReadOnlyList<string> suspects = [];
+        for (var deadline = DateTime.UtcNow + TestTimeouts.Event; DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            suspects = await KernelSuspectsAsync();
+            if (addresses.All(suspects.Contains))
+            {
+                break;
+            }
+        }
+
+        return suspects;
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,7 @@ public class NflogPrefixesTests
     [InlineData(NflogPrefixes.FingerprintDrop, PacketTag.FingerprintDrop)]
     [InlineData(NflogPrefixes.Reply, PacketTag.Reply)]
     [InlineData(NflogPrefixes.Gated, PacketTag.Gated)]
+    [InlineData(NflogPrefixes.Stealth, PacketTag.Stealth)]
     public void Each_contract_prefix_maps_to_its_tag_with_or_without_the_kernel_nul(string prefix, PacketTag tag)
     {
         Assert.Equal(tag, NflogPrefixes.ToTag(Encoding.ASCII.GetBytes(prefix)));

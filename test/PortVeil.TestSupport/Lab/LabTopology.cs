@@ -45,6 +45,7 @@ public sealed class LabTopology : IDisposable
     private readonly List<NetworkNamespace> _namespaces = [];
     private readonly List<LabHost> _scanners = [];
     private readonly List<LabHost> _clients = [];
+    private readonly List<LabHost> _bystanders = [];
     private bool _disposed;
 
     private LabTopology()
@@ -64,6 +65,9 @@ public sealed class LabTopology : IDisposable
     public IReadOnlyList<LabHost> Scanners => _scanners;
 
     public IReadOnlyList<LabHost> Clients => _clients;
+
+    /// <summary>Hosts added with <see cref="LabTopologyBuilder.WithBystanders"/>, in order.</summary>
+    public IReadOnlyList<LabHost> Bystanders => _bystanders;
 
     /// <summary>Every namespace of the lab, switch first.</summary>
     public IReadOnlyList<NetworkNamespace> Namespaces => _namespaces;
@@ -102,6 +106,11 @@ public sealed class LabTopology : IDisposable
         {
             var n = i + 1;
             _clients.Add(AddBridgeHost(LabRole.Client, "cli", Invariant($"v-c{n}"), Invariant($"192.0.2.{20 + n}"), Invariant($"2001:db8:10::2:{n:x}")));
+        }
+
+        for (var i = 0; i < builder.ExtraHosts.Count; i++)
+        {
+            _bystanders.Add(AddBridgeHost(LabRole.Client, "by", Invariant($"v-b{i + 1}"), builder.ExtraHosts[i], Invariant($"2001:db8:10::3:{i + 1:x}")));
         }
 
         if (builder.HasContainer)

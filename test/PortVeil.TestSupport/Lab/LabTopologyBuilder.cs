@@ -9,6 +9,8 @@ public sealed class LabTopologyBuilder
 
     internal bool HasContainer { get; private set; }
 
+    internal List<string> ExtraHosts { get; } = [];
+
     /// <summary>Scanner namespaces, 198.51.100.101 upwards (at most 20).</summary>
     public LabTopologyBuilder WithScanners(int count)
     {
@@ -31,6 +33,19 @@ public sealed class LabTopologyBuilder
     public LabTopologyBuilder WithContainer(bool container = true)
     {
         HasContainer = container;
+        return this;
+    }
+
+    /// <summary>
+    /// Bystander namespaces that own the given IPv4 addresses (documentation ranges only), e.g. a real host at an
+    /// address nmap -D uses as a decoy. IPv6 2001:db8:10::3:N. They get role <see cref="LabRole.Client"/> but are
+    /// listed apart, in <see cref="LabTopology.Bystanders"/>.
+    /// </summary>
+    public LabTopologyBuilder WithBystanders(params string[] ipv4)
+    {
+        ArgumentNullException.ThrowIfNull(ipv4);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ipv4.Length + ExtraHosts.Count, 8);
+        ExtraHosts.AddRange(ipv4);
         return this;
     }
 
