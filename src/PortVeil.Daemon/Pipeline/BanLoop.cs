@@ -137,7 +137,7 @@ internal sealed class BanLoop
                 Interlocked.Increment(ref _restrictions);
                 LogMessages.Restrict(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
                     ScanNames.Of(decision.Verdict.Detector), decision.Explanation);
-                return;
+                return true;
             }
 
             await _enforcer.BanAsync(requests, cancellationToken);
