@@ -115,7 +115,8 @@ public sealed partial class DetectionEngine
                 };
                 failure = !served;
                 PushPort(ref s, port, failure, confirmed);
-                if (served)
+                // A gated SYN was dropped: the port is served (no failure) but the source learned nothing yet.
+                if (served && tag != PacketTag.Gated)
                 {
                     AddOpen(ref s, port);
                 }
