@@ -11,6 +11,7 @@ packages=(
   tcpdump                    # the analyze throughput baseline, and captures in tests
   iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
   netcat-openbsd procps
+  chromium fonts-dejavu-core # the dashboard's browser test (Playwright drives this chromium; it cannot download its own)
 )
 missing=()
 for p in "${packages[@]}"; do

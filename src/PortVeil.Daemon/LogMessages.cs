@@ -44,4 +44,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Storage maintenance failed; kernel bans are unaffected")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "API and dashboard listening on {Address} (token in {TokenFile})")]
+    public static partial void ApiStarted(ILogger logger, string address, string tokenFile);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "The API and dashboard could not start on {Listen}; the daemon keeps protecting without them")]
+    public static partial void ApiFailed(ILogger logger, Exception exception, string listen);
 }

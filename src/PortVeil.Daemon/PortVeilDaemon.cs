@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Metrics;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Detection;
 using PortVeil.Enforcement;
@@ -41,13 +44,52 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private Task? _maintenanceTask;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
+    private DetectionEngine? _engine;
+    private ApiServer? _api;
+    private DateTimeOffset _startedAt;
     private int _stopped;
 
-    public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null)
+    public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(stages);
         _stages = stages;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Metrics = new PortVeilMetrics(meterFactory);
+        Metrics.Observe(() => Status(withLatency: false));
+        Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
+    }
+
+    /// <summary>The "PortVeil" meter's instruments (exported at /metrics).</summary>
+    public PortVeilMetrics Metrics { get; }
+
+    /// <summary>Bans, unbans and incidents as they happen, for the dashboard's live connections.</summary>
+    public LiveFeed Feed { get; }
+
+    /// <summary>The HTTP API, when <see cref="DaemonStages.Api"/> is set; its <see cref="ApiServer.BaseAddress"/> has the bound port.</summary>
+    public ApiServer? Api => _api;
+
+    /// <summary>The daemon's counters now; <paramref name="withLatency"/> adds ban latency percentiles (sorts up to 65 536 samples).</summary>
+    public DaemonStatus Status(bool withLatency = true)
+    {
+        var writer = _writer?.Stats;
+        var latency = _banLoop?.BanLatency;
+        var hasLatency = withLatency && latency is { Count: > 0 };
+        return new DaemonStatus
+        {
+            StartedAt = _startedAt,
+            DryRun = _stages.Policy.DryRun,
+            Events = Events,
+            BansMade = Bans,
+            BanFailures = BanFailures,
+            ActiveBans = _policy?.ActiveBans ?? 0,
+            TrackedSources = _engine?.TrackedSources ?? 0,
+            KernelOverruns = _nflog?.Counters.Overruns ?? 0,
+            StorageQueueDepth = writer is { } w ? w.EventQueueDepth + w.PriorityQueueDepth + w.InFlight : 0,
+            StorageHealthy = writer?.Healthy ?? true,
+            StorageLastError = writer?.LastError,
+            BanLatencyP50Ms = hasLatency ? latency!.QuantileMs(0.5) : null,
+            BanLatencyP99Ms = hasLatency ? latency!.QuantileMs(0.99) : null,
+        };
     }
 
     /// <summary>Bans put into the kernel since start.</summary>
@@ -105,8 +147,10 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         await RestoreBansAsync(cancellationToken);
 
+        _startedAt = DateTimeOffset.UtcNow;
         _verdicts = new VerdictChannel();
         var engine = new DetectionEngine(_stages.Detection, _verdicts);
+        _engine = engine;
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
         _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer));
 
@@ -116,14 +160,48 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _detection.OnServedPortsChanged(new ServedPortsChange(first.Current, [], first.Current));
         _detection.Start();
 
-        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger);
+        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger, Metrics, Feed);
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
 
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
+        if (_stages.Api is { } apiOptions)
+        {
+            try
+            {
+                await StartApiAsync(apiOptions, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // Protection does not depend on the dashboard: the daemon keeps banning without it.
+                LogMessages.ApiFailed(_logger, e, apiOptions.Listen);
+                if (_api is not null)
+                {
+                    await _api.DisposeAsync();
+                    _api = null;
+                }
+            }
+        }
+
         LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _stages.Storage.Path, _stages.Policy.DryRun);
+    }
+
+    private async Task StartApiAsync(ApiOptions options, CancellationToken cancellationToken)
+    {
+        // The API listens in the daemon's own network namespace (loopback of the host), not the protected one.
+        var token = ApiToken.LoadOrCreate(options.TokenFile);
+        _api = ApiServer.Create(options, token, new ApiContext
+        {
+            Bans = _store!,
+            Incidents = _store!,
+            Status = () => Status(),
+            Feed = Feed,
+            Metrics = Metrics,
+        });
+        await _api.StartAsync(cancellationToken);
+        LogMessages.ApiStarted(_logger, _api.BaseAddress.ToString(), options.TokenFile);
     }
 
     private async Task RestoreBansAsync(CancellationToken cancellationToken)
@@ -219,6 +297,11 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         LogMessages.Stopping(_logger);
         await _stop.CancelAsync();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
         _nflog?.Dispose();
         _detection?.Dispose();
         if (_detection?.Fault is { } fault)
@@ -266,5 +349,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
+        Metrics.Dispose();
     }
 }

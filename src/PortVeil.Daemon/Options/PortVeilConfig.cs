@@ -46,6 +46,9 @@ public sealed class PortVeilConfig
     /// <summary>[storage]: the batched writer in front of the database.</summary>
     public EventWriterOptions EventWriter { get; set; } = new();
 
+    /// <summary>[api]: the HTTP API, dashboard and /metrics.</summary>
+    public Api.ApiOptions Api { get; set; } = new();
+
     /// <summary>Shorthand for the ruleset inside <see cref="Enforcement"/>.</summary>
     public PortVeilRulesetOptions Ruleset => Enforcement.Ruleset;
 }

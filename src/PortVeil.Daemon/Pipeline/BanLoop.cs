@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
+using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Metrics;
 using PortVeil.Enforcement;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
@@ -22,12 +24,17 @@ internal sealed class BanLoop
     private readonly string _host;
     private readonly ILogger _logger;
     private readonly LatencyRecorder _latency = new();
+    private readonly PortVeilMetrics? _metrics;
+    private readonly LiveFeed? _feed;
     private long _bans;
     private long _banFailures;
     private long _skipped;
 
-    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger)
+    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger,
+        PortVeilMetrics? metrics = null, LiveFeed? feed = null)
     {
+        _metrics = metrics;
+        _feed = feed;
         _verdicts = verdicts;
         _policy = policy;
         _enforcer = enforcer;
@@ -56,6 +63,7 @@ internal sealed class BanLoop
     internal async Task HandleAsync(Verdict verdict, CancellationToken cancellationToken)
     {
         var decision = _policy.Decide(verdict);
+        _metrics?.Verdict(verdict.Detector, verdict.Scan);
         Guid? banId = null;
         if (decision.Action == BanAction.Skip)
         {
@@ -65,9 +73,10 @@ internal sealed class BanLoop
         else
         {
             banId = Guid.CreateVersion7();
+            var inKernel = false;
             if (decision.Enforce)
             {
-                await EnforceAsync(decision, cancellationToken);
+                inKernel = await EnforceAsync(decision, cancellationToken);
             }
             else
             {
@@ -92,30 +101,51 @@ internal sealed class BanLoop
             {
                 LogMessages.StorageQueueFull(_logger, "ban", record.Target.ToString());
             }
+
+            if (record.DryRun || inKernel)
+            {
+                _metrics?.Ban(record.DryRun);
+            }
+
+            if (_feed is not null && (record.DryRun || inKernel))
+            {
+                // The dashboard shows the ban at once, explained by the verdict that caused it.
+                var incident = new StoredIncident { Id = Guid.Empty, Verdict = verdict, BanId = banId, OriginHost = _host };
+                _feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [incident]));
+            }
         }
 
-        if (!_writer.TryWriteIncident(new IncidentRecord { Id = Guid.CreateVersion7(), Verdict = verdict, BanId = banId, OriginHost = _host }))
+        var incidentId = Guid.CreateVersion7();
+        if (!_writer.TryWriteIncident(new IncidentRecord { Id = incidentId, Verdict = verdict, BanId = banId, OriginHost = _host }))
         {
             LogMessages.StorageQueueFull(_logger, "incident", verdict.Source.ToString());
         }
+
+        _feed?.Publish("incident", IncidentView.From(incidentId, verdict, banId));
     }
 
-    private async Task EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
+    /// <summary>True when the kernel took the ban.</summary>
+    private async Task<bool> EnforceAsync(BanDecision decision, CancellationToken cancellationToken)
     {
         var requests = KernelRequests(decision);
         try
         {
             await _enforcer.BanAsync(requests, cancellationToken);
-            _latency.Record((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs);
+            var latencyNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs;
+            _latency.Record(latencyNs);
+            _metrics?.BanLatency(latencyNs / 1e9);
             Interlocked.Increment(ref _bans);
             LogMessages.Ban(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
                 ScanNames.Of(decision.Verdict.Detector), decision.EscalationLevel, decision.Explanation);
+            return true;
         }
         catch (Exception e) when (e is NftException or InvalidOperationException or IOException)
         {
             Interlocked.Increment(ref _banFailures);
+            _metrics?.BanFailure();
             _policy.Release(decision.Target);
             LogMessages.BanFailed(_logger, e, Describe(decision.Target));
+            return false;
         }
     }
 

@@ -30,6 +30,9 @@ public sealed class DaemonStages
 
     public RetentionOptions Retention { get; init; } = new();
 
+    /// <summary>The HTTP API, dashboard and /metrics; null runs without them (tests, benchmarks, [api] enabled = false).</summary>
+    public Api.ApiOptions? Api { get; init; }
+
     /// <summary>This host's name in ban records (fleets tell origins apart by it).</summary>
     public string HostName { get; init; } = Environment.MachineName;
 
@@ -55,6 +58,7 @@ public sealed class DaemonStages
             Storage = config.Sqlite,
             Writer = config.EventWriter,
             Retention = config.Retention,
+            Api = config.Api.Enabled ? config.Api : null,
         };
     }
 
