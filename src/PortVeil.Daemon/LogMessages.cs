@@ -44,4 +44,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Storage maintenance failed; kernel bans are unaffected")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1250, Level = LogLevel.Warning, Message = "Loading operator changes (allow entries, manual bans and unbans) from storage failed; retrying in a second")]
+    public static partial void OperatorSyncFailed(ILogger logger, Exception exception);
 }
