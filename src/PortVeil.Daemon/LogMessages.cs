@@ -50,4 +50,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "The API and dashboard could not start on {Listen}; the daemon keeps protecting without them")]
     public static partial void ApiFailed(ILogger logger, Exception exception, string listen);
+
+    [LoggerMessage(EventId = 1250, Level = LogLevel.Warning, Message = "Loading operator changes (allow entries, manual bans and unbans) from storage failed; retrying in a second")]
+    public static partial void OperatorSyncFailed(ILogger logger, Exception exception);
 }

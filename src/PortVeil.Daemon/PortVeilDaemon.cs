@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PortVeil.Daemon.Api;
 using PortVeil.Daemon.Metrics;
+using PortVeil.Daemon.Operations;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Detection;
 using PortVeil.Enforcement;
@@ -42,6 +43,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private BanLoop? _banLoop;
     private Task? _banTask;
     private Task? _maintenanceTask;
+    private Task? _operatorSyncTask;
+    private OperatorSyncLoop? _operatorSync;
+    private AllowlistPusher? _allowPusher;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
     private DetectionEngine? _engine;
@@ -110,6 +114,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     public BanPolicy? Policy => _policy;
 
+    /// <summary>Ban, unban, allow and list by hand (the HTTP API calls these); null until started.</summary>
+    public OperatorActions? Operator { get; private set; }
+
+    /// <summary>Passes of the loop that loads operator changes made through the database (the CLI) every second.</summary>
+    public long OperatorSyncPasses => _operatorSync?.Passes ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var ns = _stages.NetworkNamespacePath;
@@ -141,9 +151,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         var discovery = new AllowlistDiscovery(_stages.Allowlist);
         var allowlist = NetworkNamespaceJoin.Run(ns, () => new LiveAllowlist(discovery));
-        await PushAllowlistAsync(allowlist.Current);
+        allowlist.SetOperatorEntries(await OperatorActions.LoadOperatorEntriesAsync(_store, cancellationToken));
+        _allowPusher = new AllowlistPusher(allowlist, _enforcer);
+        await _allowPusher.PushIfChangedAsync();
         var history = await StoredOffenceHistory.LoadAsync(_store, DateTimeOffset.UtcNow, _stages.Policy.OffenceMemory, cancellationToken);
         _policy = new BanPolicy(_stages.Policy, allowlist, history);
+        Operator = new OperatorActions(_store, _enforcer, allowlist, _policy, _stages.HostName);
 
         await RestoreBansAsync(cancellationToken);
 
@@ -164,6 +177,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
+        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger);
+        _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
@@ -199,6 +214,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             Status = () => Status(),
             Feed = Feed,
             Metrics = Metrics,
+            Actions = Operator,
         });
         await _api.StartAsync(cancellationToken);
         LogMessages.ApiStarted(_logger, _api.BaseAddress.ToString(), options.TokenFile);
@@ -245,17 +261,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         return target.IsIPv4 ? [] : [new BanRequest(Core.SourceKey.ForPrefix64(target.Network), remaining)];
     }
 
-    private async Task PushAllowlistAsync(AllowlistIndex index)
-    {
-        var entries = new List<(Core.NetAddress, int)>(index.Entries.Count);
-        foreach (var e in index.Entries)
-        {
-            entries.Add((e.Prefix.Network, e.Prefix.Length));
-        }
-
-        await _enforcer!.SetAllowListAsync(entries);
-    }
-
     private void AllowlistLoop(LiveAllowlist allowlist)
     {
         try
@@ -268,17 +273,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             return;
         }
 
-        var last = allowlist.Current;
         while (!_stop.Token.WaitHandle.WaitOne(_stages.AllowlistRefresh))
         {
             try
             {
-                var now = allowlist.Refresh();
-                if (!ReferenceEquals(now, last))
-                {
-                    PushAllowlistAsync(now).GetAwaiter().GetResult();
-                    last = now;
-                }
+                allowlist.Refresh();
+                _allowPusher!.PushIfChangedAsync().GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is IOException or NftException or InvalidOperationException)
             {
@@ -322,15 +322,18 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             }
         }
 
-        if (_maintenanceTask is not null)
+        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask })
         {
-            try
+            if (task is not null)
             {
-                await _maintenanceTask;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping.
+                }
             }
         }
 
@@ -341,6 +344,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             await _writer.DisposeAsync();
         }
 
+        _allowPusher?.Dispose();
         _enforcer?.Dispose();
         _store?.Dispose();
     }

@@ -1,4 +1,5 @@
 using PortVeil.Daemon.Metrics;
+using PortVeil.Daemon.Operations;
 using PortVeil.Storage;
 
 namespace PortVeil.Daemon.Api;
@@ -15,6 +16,9 @@ public sealed class ApiContext
     public required LiveFeed Feed { get; init; }
 
     public required PortVeilMetrics Metrics { get; init; }
+
+    /// <summary>Unban and allow, shared with the CLI; null answers the actions with 503 (the daemon is still starting).</summary>
+    public OperatorActions? Actions { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

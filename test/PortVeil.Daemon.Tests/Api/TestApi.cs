@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using PortVeil.Core;
 using PortVeil.Daemon.Api;
 using PortVeil.Daemon.Metrics;
+using PortVeil.Daemon.Operations;
+using PortVeil.Enforcement.Allowlist;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
 
@@ -46,7 +48,11 @@ internal sealed class TestApi : IAsyncDisposable
 
     public DaemonStatus Status { get; set; } = new() { StartedAt = DateTimeOffset.UtcNow };
 
-    public static async Task<TestApi> StartAsync(Action<ApiOptions>? configure = null)
+    /// <summary>
+    /// Starts the API; its actions are real <see cref="OperatorActions"/> over the same database with no kernel
+    /// (storage only, as the CLI runs without a daemon), and <paramref name="allow"/> as the static allowlist.
+    /// </summary>
+    public static async Task<TestApi> StartAsync(Action<ApiOptions>? configure = null, params string[] allow)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"pv-api-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
@@ -64,6 +70,9 @@ internal sealed class TestApi : IAsyncDisposable
             Status = () => api!.Status,
             Feed = feed,
             Metrics = metrics,
+            Actions = new OperatorActions(store, kernel: null,
+                new LiveAllowlist(AllowlistIndex.Create([.. allow.Select(a => new AllowlistEntry(NetPrefix.Parse(a), AllowlistSource.Static, "test allowlist"))])),
+                hostName: "test-host"),
         });
         metrics.Observe(() => api!.Status);
         await server.StartAsync();
