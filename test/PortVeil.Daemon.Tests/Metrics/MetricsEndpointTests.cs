@@ -4,6 +4,7 @@ using PortVeil.Core;
 using PortVeil.Daemon.Api;
 using PortVeil.Daemon.Metrics;
 using PortVeil.Daemon.Tests.Api;
+using PortVeil.TestSupport;
 
 namespace PortVeil.Daemon.Tests.Metrics;
 
@@ -106,5 +107,16 @@ public class MetricsEndpointTests
         var text = exporter.Collect();
         Assert.Contains("label=\"a \\\"quoted\\\" \\\\ back\\nslash\"", text, StringComparison.Ordinal);
         Assert.Equal(5, PrometheusText.Parse(text).Value("test_things_total", ("label", Nasty)));
+    }
+
+    [Theory]
+    [InlineData("portveil_x{a=\"1\" 2\n")]
+    [InlineData("portveil_x 1 2 3x\n")]
+    [InlineData("9bad 1\n")]
+    [InlineData("# TYPE portveil_x counter\n# TYPE portveil_x gauge\n")]
+    [InlineData("# TYPE portveil_x sometimes\n")]
+    public void The_test_parser_rejects_text_that_prometheus_would_reject(string text)
+    {
+        Assert.ThrowsAny<Exception>(() => PrometheusText.Parse(text));
     }
 }

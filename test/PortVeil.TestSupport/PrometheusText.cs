@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace PortVeil.Daemon.Tests.Metrics;
+namespace PortVeil.TestSupport;
 
 /// <summary>
 /// A strict parser of the Prometheus text exposition format 0.0.4 (what Prometheus itself accepts): HELP and TYPE
-/// comments, samples "name{label="value",...} number", label value escapes \\ \" \n. Anything else fails the test.
+/// comments, samples "name{label="value",...} number", label value escapes \\ \" \n. Anything else throws
+/// <see cref="FormatException"/> naming the line.
 /// </summary>
-internal sealed class PrometheusText
+public sealed class PrometheusText
 {
     public Dictionary<string, string> Types { get; } = new(StringComparer.Ordinal);
 
@@ -38,14 +39,13 @@ internal sealed class PrometheusText
             if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
             {
                 var parts = line[7..].Split(' ');
-                Assert.True(parts.Length == 2, $"line {lineNumber}: bad TYPE line: {line}");
-                Assert.Contains(parts[1], new[] { "counter", "gauge", "histogram", "summary", "untyped" });
-                Assert.False(result.Types.ContainsKey(parts[0]), $"line {lineNumber}: TYPE of {parts[0]} given twice");
+                Check(parts.Length == 2 && parts[1] is "counter" or "gauge" or "histogram" or "summary" or "untyped", lineNumber, $"bad TYPE line: {line}");
+                Check(!result.Types.ContainsKey(parts[0]), lineNumber, $"TYPE of {parts[0]} given twice");
                 result.Types[parts[0]] = parts[1];
                 continue;
             }
 
-            Assert.False(line.StartsWith('#'), $"line {lineNumber}: unknown comment: {line}");
+            Check(!line.StartsWith('#'), lineNumber, $"unknown comment: {line}");
             result.Samples.Add(ParseSample(line, lineNumber));
         }
 
@@ -61,7 +61,7 @@ internal sealed class PrometheusText
         }
 
         var name = line[..i];
-        Assert.True(name.Length > 0 && !char.IsAsciiDigit(name[0]), $"line {lineNumber}: bad metric name in {line}");
+        Check(name.Length > 0 && !char.IsAsciiDigit(name[0]), lineNumber, $"bad metric name in {line}");
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (i < line.Length && line[i] == '{')
         {
@@ -75,7 +75,7 @@ internal sealed class PrometheusText
                 }
 
                 var key = line[start..i];
-                Assert.True(key.Length > 0 && line[i] == '=' && line[i + 1] == '"', $"line {lineNumber}: bad label at {start} in {line}");
+                Check(key.Length > 0 && line[i] == '=' && line[i + 1] == '"', lineNumber, $"bad label at {start} in {line}");
                 i += 2;
                 var value = new StringBuilder();
                 while (line[i] != '"')
@@ -110,7 +110,7 @@ internal sealed class PrometheusText
             i++;
         }
 
-        Assert.True(i < line.Length && line[i] == ' ', $"line {lineNumber}: expected a space before the value in {line}");
+        Check(i < line.Length && line[i] == ' ', lineNumber, $"expected a space before the value in {line}");
         var number = line[(i + 1)..];
         var v = number switch
         {
@@ -126,9 +126,17 @@ internal sealed class PrometheusText
     public double Value(string name, params (string Key, string Value)[] labels)
     {
         var matches = Samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).ToList();
-        Assert.True(matches.Count == 1, $"{name} {string.Join(",", labels)}: {matches.Count} samples");
-        return matches[0].Value;
+        return matches.Count == 1 ? matches[0].Value
+            : throw new InvalidOperationException($"{name} {string.Join(",", labels)}: {matches.Count} samples, expected exactly one");
     }
 
-    internal sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+    private static void Check(bool condition, int lineNumber, string message)
+    {
+        if (!condition)
+        {
+            throw new FormatException($"line {lineNumber}: {message}");
+        }
+    }
+
+    public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 }
