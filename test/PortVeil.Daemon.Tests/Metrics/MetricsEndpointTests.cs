@@ -109,6 +109,29 @@ public class MetricsEndpointTests
         Assert.Equal(5, PrometheusText.Parse(text).Value("test_things_total", ("label", Nasty)));
     }
 
+    [Fact]
+    public async Task The_grafana_dashboard_queries_only_metrics_that_are_exported()
+    {
+        await using var api = await TestApi.StartAsync();
+        api.Metrics.BanLatency(0.001);
+        var exported = PrometheusText.Parse(await api.Authorized.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Types.Keys.ToHashSet();
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "grafana-portveil.json")));
+        var queried = new HashSet<string>();
+        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+        {
+            foreach (var target in panel.GetProperty("targets").EnumerateArray())
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(target.GetProperty("expr").GetString()!, "portveil_[a-z_]+"))
+                {
+                    queried.Add(System.Text.RegularExpressions.Regex.Replace(m.Value, "_(bucket|sum|count)$", ""));
+                }
+            }
+        }
+
+        Assert.True(queried.Count >= 8, string.Join(", ", queried));
+        Assert.Subset(exported, queried);
+    }
+
     [Theory]
     [InlineData("portveil_x{a=\"1\" 2\n")]
     [InlineData("portveil_x 1 2 3x\n")]

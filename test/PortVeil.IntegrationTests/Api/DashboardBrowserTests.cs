@@ -9,7 +9,7 @@ namespace PortVeil.IntegrationTests.Api;
 /// The dashboard in a real browser (Playwright driving Debian's chromium) against a real daemon protecting a lab
 /// server: a real nmap scan's ban appears live (server-sent events, no reload), with its explanation and charts,
 /// and the Unban button takes it out of the kernel. Screenshots go to the test output's artifacts/ directory
-/// (test/PortVeil.IntegrationTests/bin/Debug/net10.0/artifacts/), or to PORTVEIL_TEST_ARTIFACTS.
+/// (test/PortVeil.IntegrationTests/bin/CONFIGURATION/net10.0/artifacts/: Debug locally, Release in CI), or to PORTVEIL_TEST_ARTIFACTS.
 /// </summary>
 [Collection(DaemonCollection.Name)]
 public class DashboardBrowserTests
