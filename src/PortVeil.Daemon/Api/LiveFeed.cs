@@ -16,6 +16,7 @@ public sealed class LiveFeed
     private readonly List<Channel<LiveMessage>> _clients = [];
     private readonly int _maxClients;
     private long _published;
+    private volatile int _count;
 
     public LiveFeed(int maxClients = ApiOptionsDefaults.MaxLiveClients)
     {
@@ -38,6 +39,12 @@ public sealed class LiveFeed
 
     public void Publish<T>(string type, T data)
     {
+        if (_count == 0)
+        {
+            // Nobody watching (the usual case): no JSON is built on the ban loop.
+            return;
+        }
+
         var message = new LiveMessage(type, JsonSerializer.Serialize(data, ApiJson.Options));
         Interlocked.Increment(ref _published);
         lock (_gate)
@@ -66,6 +73,7 @@ public sealed class LiveFeed
             }
 
             _clients.Add(channel);
+            _count = _clients.Count;
         }
 
         return channel.Reader;
@@ -81,6 +89,7 @@ public sealed class LiveFeed
                 {
                     _clients[i].Writer.TryComplete();
                     _clients.RemoveAt(i);
+                    _count = _clients.Count;
                     return;
                 }
             }
