@@ -12,5 +12,8 @@ internal static class CommandCatalog
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
         yield return ConfigCommand.Create();
+        yield return BansCommand.Create();
+        yield return AllowCommand.Create();
+        yield return IncidentsCommand.Create();
     }
 }
