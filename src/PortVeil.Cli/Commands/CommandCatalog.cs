@@ -15,5 +15,7 @@ internal static class CommandCatalog
         yield return BansCommand.Create();
         yield return AllowCommand.Create();
         yield return IncidentsCommand.Create();
+        yield return ExplainCommand.Create();
+        yield return CompletionCommand.Create();
     }
 }
