@@ -44,10 +44,11 @@ internal static class ExplainCommand
             }
             else
             {
-                o.Console.MarkupLine($"[bold]{Markup.Escape(a.ToString())}[/]");
+                // Plain lines, never wrapped: the account is read, quoted and pasted into tickets.
+                o.Writer.WriteLine(a.ToString());
                 foreach (var line in e.Account)
                 {
-                    o.Console.MarkupLine("  • " + Markup.Escape(line));
+                    o.Writer.WriteLine("  - " + line);
                 }
             }
 
