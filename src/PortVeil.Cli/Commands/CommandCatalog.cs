@@ -12,5 +12,10 @@ internal static class CommandCatalog
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
         yield return ConfigCommand.Create();
+        yield return BansCommand.Create();
+        yield return AllowCommand.Create();
+        yield return IncidentsCommand.Create();
+        yield return ExplainCommand.Create();
+        yield return CompletionCommand.Create();
     }
 }

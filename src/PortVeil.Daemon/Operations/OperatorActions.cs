@@ -340,6 +340,98 @@ public sealed class OperatorActions
         return _store.ListIncidentsAsync(since ?? now.AddDays(-1), DateTimeOffset.MaxValue, limit, ct);
     }
 
+    /// <summary>
+    /// Everything known about why <paramref name="address"/> is or was banned, with the plain-language account:
+    /// stored ban and incidents (evidence), kernel element, and the rule that drops it.
+    /// </summary>
+    public async Task<BanExplanation> ExplainBanAsync(NetAddress address, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        StoredBan? ban = null;
+        var active = false;
+        foreach (var s in await _store.ListActiveBansAsync(now, ct))
+        {
+            var t = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
+            if (t.Contains(address) && t.IsIPv4 == address.IsIPv4 && (ban is null || s.Ban.Target.PrefixLength > ban.Ban.Target.PrefixLength))
+            {
+                ban = s;
+                active = true;
+            }
+        }
+
+        if (ban is null)
+        {
+            var history = await _store.ListBanHistoryAsync(BanTarget.ForAddress(address), 1, ct);
+            if (history.Count == 0 && !address.IsIPv4)
+            {
+                history = await _store.ListBanHistoryAsync(new BanTarget(address, 64), 1, ct);
+            }
+
+            ban = history.Count > 0 ? history[0] : null;
+        }
+
+        var incidents = ban is null ? [] : await _store.ListIncidentsByBanAsync(ban.Ban.Id, ct);
+        if (incidents.Count == 0)
+        {
+            var bySource = await _store.ListIncidentsBySourceAsync(SourceKey.ForAddress(address), 20, ct);
+            incidents = [.. bySource.Reverse()];
+        }
+
+        var explanation = new BanExplanation { Address = address, Ban = ban, Active = active, Incidents = incidents };
+        if (_kernel is null)
+        {
+            explanation = explanation with { KernelProblem = "the kernel was not read" };
+        }
+        else
+        {
+            try
+            {
+                var json = await _kernel.ListTableJsonAsync();
+                if (json is null)
+                {
+                    explanation = explanation with { KernelProblem = $"table inet {_kernel.Ruleset.Table} does not exist; is `portveil run` running?" };
+                }
+                else
+                {
+                    var rules = RuleSetExplainer.Explain(json);
+                    foreach (var k in await _kernel.ListAsync(ct))
+                    {
+                        if (k.Source == SourceKey.ForAddress(address) || (!address.IsIPv4 && k.Source == SourceKey.ForPrefix64(address)))
+                        {
+                            var set = SetOf(k);
+                            explanation = explanation with { KernelElement = k, KernelSet = set };
+                            foreach (var chain in rules.Chains)
+                            {
+                                foreach (var rule in chain.Rules)
+                                {
+                                    if (rule.Sets.Contains(set) && rule.Text.EndsWith("drop", StringComparison.Ordinal))
+                                    {
+                                        explanation = explanation with { DroppingRule = rule, DroppingChain = chain };
+                                    }
+                                }
+                            }
+
+                            break;
+                        }
+                    }
+                }
+            }
+            catch (NftException e)
+            {
+                explanation = explanation with { KernelProblem = e.Message };
+            }
+        }
+
+        return BanExplainer.WithAccount(explanation, now);
+    }
+
+    /// <summary>The live table explained rule by rule; null when the table does not exist (or there is no kernel).</summary>
+    public async Task<RuleSetExplanation?> ExplainRulesAsync()
+    {
+        var json = _kernel is null ? null : await _kernel.ListTableJsonAsync();
+        return json is null ? null : RuleSetExplainer.Explain(json);
+    }
+
     /// <summary>The operator's stored entries as allowlist entries; the running daemon's sync loop loads them into the live allowlist.</summary>
     public static async Task<IReadOnlyList<AllowlistEntry>> LoadOperatorEntriesAsync(IAllowStore store, CancellationToken ct)
     {

@@ -33,7 +33,9 @@ internal sealed class OperatorSyncLoop
     private readonly IBanEnforcer? _enforcer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Dictionary<Guid, DateTimeOffset> _seen = [];
+    // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
+    private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
     private DateTimeOffset _since;
     private long _passes;
 
@@ -87,7 +89,7 @@ internal sealed class OperatorSyncLoop
         var unbans = new List<SourceKey>();
         foreach (var s in await _bans.ListBansEndedSinceAsync(from, cancellationToken))
         {
-            if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seen.TryAdd(s.Ban.Id, now))
+            if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seenEnded.TryAdd(s.Ban.Id, now))
             {
                 continue;
             }
@@ -104,7 +106,7 @@ internal sealed class OperatorSyncLoop
         foreach (var s in await _bans.ListBansStartedSinceAsync(from, cancellationToken))
         {
             var b = s.Ban;
-            if (b.Detector is not null || b.DryRun || !s.IsActiveAt(now) || !_seen.TryAdd(b.Id, now))
+            if (b.Detector is not null || b.DryRun || !s.IsActiveAt(now) || !_seenStarted.TryAdd(b.Id, now))
             {
                 continue;
             }
@@ -129,15 +131,20 @@ internal sealed class OperatorSyncLoop
             await _enforcer.BanAsync(bans, cancellationToken);
         }
 
-        foreach (var (id, at) in _seen)
+        Forget(_seenStarted, now - Overlap - Overlap);
+        Forget(_seenEnded, now - Overlap - Overlap);
+        _since = now;
+    }
+
+    private static void Forget(Dictionary<Guid, DateTimeOffset> seen, DateTimeOffset before)
+    {
+        foreach (var (id, at) in seen)
         {
-            if (at < now - Overlap - Overlap)
+            if (at < before)
             {
-                _seen.Remove(id);
+                seen.Remove(id);
             }
         }
-
-        _since = now;
     }
 
     private static SourceKey? KernelKey(NetPrefix target) =>

@@ -186,4 +186,17 @@ public sealed class OperatorActionsTests : IDisposable
         Assert.Equal(1, _f.Policy.ActiveBans);
         Assert.Equal(SkipReason.AlreadyBanned, _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.70")).SkipReason);
     }
+
+    [Fact]
+    public async Task A_manual_ban_then_its_unban_both_made_by_the_CLI_reach_the_running_daemons_policy()
+    {
+        await _f.Cli.BanAsync(P("203.0.113.80"), TimeSpan.FromHours(1), "", default);
+        await _f.Sync.SyncOnceAsync(default);
+        Assert.Equal(1, _f.Policy.ActiveBans);
+
+        await _f.Cli.UnbanAsync(P("203.0.113.80"), default);
+        await _f.Sync.SyncOnceAsync(default);
+
+        Assert.Equal(0, _f.Policy.ActiveBans);
+    }
 }
