@@ -71,6 +71,28 @@ public sealed partial class ApiServer
         await RespondAsync(context, result);
     }
 
+    /// <summary>GET /api/v1/explain/ADDRESS: `portveil explain ban ADDRESS`, kernel rule included.</summary>
+    private async Task ExplainAsync(HttpContext context)
+    {
+        var text = context.Request.RouteValues["address"] as string ?? "";
+        if (!Core.NetAddress.TryParse(text, out var address))
+        {
+            await ApiGuard.RefuseAsync(context, StatusCodes.Status400BadRequest, $"\"{Truncate(text)}\" is not an IP address such as \"203.0.113.7\" or \"2001:db8::7\".");
+            return;
+        }
+
+        if (_context.Actions is not { } actions)
+        {
+            await UnavailableAsync(context);
+            return;
+        }
+
+        var e = await actions.ExplainBanAsync(address, context.RequestAborted);
+        context.Response.StatusCode = e.Ban is null && e.Incidents.Count == 0 ? StatusCodes.Status404NotFound : StatusCodes.Status200OK;
+        await context.Response.WriteAsJsonAsync(new ExplainView(address.ToString(), e.Active, e.Ban?.Ban.Target.ToString(), e.KernelSet, e.Account),
+            ApiJson.Options, context.RequestAborted);
+    }
+
     private static Task RespondAsync(HttpContext context, Operations.OperatorResult result)
     {
         context.Response.StatusCode = ActionResponse.HttpStatus(result.Status);

@@ -33,6 +33,7 @@ public sealed partial class ApiServer
         app.MapGet("/api/v1/bans", BansAsync);
         app.MapGet("/api/v1/incidents", IncidentsAsync);
         app.MapGet("/api/v1/live", LiveAsync);
+        app.MapGet("/api/v1/explain/{address}", ExplainAsync);
         MapActions(app);
     }
 
@@ -76,7 +77,7 @@ public sealed partial class ApiServer
         for (var i = active.Count - 1; i >= 0 && views.Count < limit; i--)
         {
             var incidents = await _context.Incidents.ListIncidentsByBanAsync(active[i].Ban.Id, context.RequestAborted);
-            views.Add(BanView.From(active[i], incidents));
+            views.Add(BanView.From(active[i], incidents, now));
         }
 
         await context.Response.WriteAsJsonAsync(new BanList(active.Count, views.Count < active.Count, views), ApiJson.Options, context.RequestAborted);

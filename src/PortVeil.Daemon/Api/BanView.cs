@@ -1,4 +1,5 @@
 using PortVeil.Core;
+using PortVeil.Daemon.Operations;
 using PortVeil.Storage;
 
 namespace PortVeil.Daemon.Api;
@@ -29,7 +30,7 @@ public sealed record BanView
 
     public required string OriginHost { get; init; }
 
-    /// <summary>Sentences built from the incidents behind the ban: what was probed, what it reached, why it was banned.</summary>
+    /// <summary>The plain-language account of `portveil explain ban`: packets, ports, detector, fingerprint, exposure.</summary>
     public required string Explanation { get; init; }
 
     /// <summary>Open ports the source had reached before the ban (its exposure).</summary>
@@ -37,7 +38,12 @@ public sealed record BanView
 
     public IReadOnlyList<ushort> PortsProbed { get; init; } = [];
 
-    public static BanView From(StoredBan stored, IReadOnlyList<StoredIncident> incidents)
+    /// <summary>
+    /// The view of <paramref name="stored"/>; its explanation is `portveil explain ban`'s account
+    /// (<see cref="BanExplainer"/>) except the kernel sentence: a list does not read the kernel set for every ban
+    /// (GET /api/v1/explain/ADDRESS does).
+    /// </summary>
+    public static BanView From(StoredBan stored, IReadOnlyList<StoredIncident> incidents, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(incidents);
@@ -50,6 +56,14 @@ public sealed record BanView
             open.UnionWith(i.Verdict.Evidence.OpenPortsReached);
         }
 
+        var account = BanExplainer.WithAccount(new BanExplanation
+        {
+            Address = ban.Target.Address,
+            Ban = stored,
+            Active = stored.IsActiveAt(now),
+            Incidents = incidents,
+            KernelProblem = $"a ban list does not read the kernel; GET /api/v1/explain/{ban.Target.Address} or `portveil explain ban {ban.Target.Address}` names the rule that drops it",
+        }, now).Account;
         return new BanView
         {
             Id = ban.Id,
@@ -63,54 +77,9 @@ public sealed record BanView
             EscalationLevel = ban.EscalationLevel,
             DryRun = ban.DryRun,
             OriginHost = ban.OriginHost,
-            Explanation = Explain(stored, incidents),
+            Explanation = string.Join(" ", account),
             OpenPortsReached = [.. open],
             PortsProbed = [.. probed],
         };
-    }
-
-    private static string Explain(StoredBan stored, IReadOnlyList<StoredIncident> incidents)
-    {
-        var ban = stored.Ban;
-        var text = new System.Text.StringBuilder();
-        var until = ban.ExpiresAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
-        text.Append(ban.DryRun ? "Would have banned " : "Banned ").Append(ban.Target.ToString()).Append(" until ").Append(until);
-        if (ban.EscalationLevel > 0)
-        {
-            text.Append(" (repeat offender, level ").Append(ban.EscalationLevel).Append(')');
-        }
-
-        text.Append(": ").Append(ban.Reason.TrimEnd('.')).Append('.');
-        if (ban.Detector is null)
-        {
-            text.Append(" Added by an operator.");
-        }
-
-        foreach (var incident in incidents)
-        {
-            var e = incident.Verdict.Evidence;
-            var seconds = (e.LastSeenNs - e.FirstSeenNs) / 1e9;
-            text.Append(' ').Append(ScanNames.Of(incident.Verdict.Scan)).Append(" scan seen by ").Append(ScanNames.Of(e.Detector))
-                .Append(": ").Append(e.Probes).Append(" probes in ").Append(seconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture))
-                .Append(" s to ").Append(e.PortsProbed.Count).Append(" ports (").Append(e.ClosedPorts.Count).Append(" closed); score ")
-                .Append(e.Score.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)).Append(" against threshold ")
-                .Append(e.Threshold.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)).Append('.');
-            if (e.Tool != ScannerTool.Unknown)
-            {
-                text.Append(" Fingerprint: ").Append(ScanNames.Of(e.Tool));
-                if (!string.IsNullOrEmpty(e.FingerprintDetail))
-                {
-                    text.Append(" (").Append(e.FingerprintDetail).Append(')');
-                }
-
-                text.Append('.');
-            }
-
-            text.Append(e.OpenPortsReached.Count == 0
-                ? " It reached no open port."
-                : " Open ports it had reached before the ban: " + string.Join(", ", e.OpenPortsReached) + ".");
-        }
-
-        return text.ToString();
     }
 }

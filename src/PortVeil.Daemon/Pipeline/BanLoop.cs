@@ -111,7 +111,7 @@ internal sealed class BanLoop
             {
                 // The dashboard shows the ban at once, explained by the verdict that caused it.
                 var incident = new StoredIncident { Id = Guid.Empty, Verdict = verdict, BanId = banId, OriginHost = _host };
-                _feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [incident]));
+                _feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [incident], decision.DecidedAt));
             }
         }
 

@@ -35,7 +35,7 @@ public class ApiLiveTests
             ExpiresAt = now.AddHours(1),
             OriginHost = "test-host",
         };
-        api.Feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [new StoredIncident { Id = Guid.Empty, Verdict = verdict, OriginHost = "test-host" }]));
+        api.Feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [new StoredIncident { Id = Guid.Empty, Verdict = verdict, OriginHost = "test-host" }], now));
 
         using var cts = new CancellationTokenSource(TestTimeouts.Event);
         var (type, data) = await ReadEventAsync(reader, cts.Token);
@@ -43,7 +43,7 @@ public class ApiLiveTests
         using var json = JsonDocument.Parse(data);
         Assert.Equal("203.0.113.44", json.RootElement.GetProperty("target").GetString());
         Assert.Equal([22], json.RootElement.GetProperty("openPortsReached").EnumerateArray().Select(p => p.GetInt32()));
-        Assert.Contains("Open ports it had reached before the ban: 22.", json.RootElement.GetProperty("explanation").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("Exposure: before the verdict it had reached 1 open port (22)", json.RootElement.GetProperty("explanation").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]

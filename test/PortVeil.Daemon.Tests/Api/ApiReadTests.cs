@@ -32,13 +32,37 @@ public class ApiReadTests
         Assert.Equal([22], first.GetProperty("openPortsReached").EnumerateArray().Select(p => p.GetInt32()));
         Assert.Equal([21, 22, 23, 25, 80, 443], first.GetProperty("portsProbed").EnumerateArray().Select(p => p.GetInt32()));
         var explanation = first.GetProperty("explanation").GetString()!;
-        Assert.StartsWith("Banned 203.0.113.7 until ", explanation, StringComparison.Ordinal);
-        Assert.Contains("trw: 5 failures", explanation, StringComparison.Ordinal);
-        Assert.Contains("6 probes", explanation, StringComparison.Ordinal);
-        Assert.Contains("5 closed", explanation, StringComparison.Ordinal);
-        Assert.Contains("Fingerprint: nmap (window 1024, lone MSS)", explanation, StringComparison.Ordinal);
-        Assert.Contains("Open ports it had reached before the ban: 22.", explanation, StringComparison.Ordinal);
-        Assert.Contains("It reached no open port.", bans[0].GetProperty("explanation").GetString()!, StringComparison.Ordinal);
+        // The same account as `portveil explain ban` (BanExplainer), without reading the kernel.
+        Assert.StartsWith("203.0.113.7 is banned by the trw detector since ", explanation, StringComparison.Ordinal);
+        Assert.Contains("Reason: trw: 5 failures", explanation, StringComparison.Ordinal);
+        Assert.Contains("Packets: a syn scan: 6 probes", explanation, StringComparison.Ordinal);
+        Assert.Contains("open (served): 22.", explanation, StringComparison.Ordinal);
+        Assert.Contains("Fingerprint: its packets match nmap (window 1024, lone MSS).", explanation, StringComparison.Ordinal);
+        Assert.Contains("Exposure: before the verdict it had reached 1 open port (22)", explanation, StringComparison.Ordinal);
+        Assert.Contains("Kernel: not checked (a ban list does not read the kernel; GET /api/v1/explain/203.0.113.7", explanation, StringComparison.Ordinal);
+        Assert.Contains("it learned no open port", bans[0].GetProperty("explanation").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_gives_the_explain_ban_account_and_404_for_an_address_never_seen()
+    {
+        await using var api = await TestApi.StartAsync();
+        await api.StoreBanAsync("203.0.113.7", DateTimeOffset.UtcNow.AddMinutes(-5), [21, 22, 23], [22]);
+
+        using var json = await GetJsonAsync(api, "/api/v1/explain/203.0.113.7");
+        Assert.True(json.RootElement.GetProperty("active").GetBoolean());
+        Assert.Equal("203.0.113.7", json.RootElement.GetProperty("banTarget").GetString());
+        var account = json.RootElement.GetProperty("account").EnumerateArray().Select(l => l.GetString()!).ToList();
+        Assert.StartsWith("203.0.113.7 is banned by the trw detector", account[0], StringComparison.Ordinal);
+        Assert.Contains(account, l => l.StartsWith("Ports: it probed 3 ports", StringComparison.Ordinal));
+        Assert.Contains(account, l => l.StartsWith("Kernel: ", StringComparison.Ordinal));
+
+        using var unknown = await api.Authorized.GetAsync(new Uri("/api/v1/explain/198.51.100.77", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("never been banned", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var bad = await api.Authorized.GetAsync(new Uri("/api/v1/explain/not-an-ip", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
     [Fact]

@@ -30,12 +30,18 @@ public class ApiEndToEndTests
         Assert.False(ban.GetProperty("dryRun").GetBoolean());
         Assert.False(string.IsNullOrEmpty(ban.GetProperty("detector").GetString()));
         var explanation = ban.GetProperty("explanation").GetString()!;
-        Assert.StartsWith($"Banned {scanner.IPv4} until ", explanation, StringComparison.Ordinal);
-        Assert.Contains(" probes in ", explanation, StringComparison.Ordinal);
+        Assert.StartsWith($"{scanner.IPv4} is banned by the ", explanation, StringComparison.Ordinal);
+        Assert.Contains("Packets: a syn scan: ", explanation, StringComparison.Ordinal);
+        Assert.Contains("it learned no open port", explanation, StringComparison.Ordinal);
         Assert.True(ban.GetProperty("portsProbed").GetArrayLength() > 0, explanation);
 
         using var incidents = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/incidents?since=10m", UriKind.Relative)));
         Assert.Contains(incidents.RootElement.GetProperty("incidents").EnumerateArray(), i => i.GetProperty("source").GetString() == scanner.IPv4);
+
+        // The single-ban account reads the real kernel: the set and the rule that drops the scanner.
+        using var explained = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/explain/" + scanner.IPv4, UriKind.Relative)));
+        var account = string.Join("\n", explained.RootElement.GetProperty("account").EnumerateArray().Select(l => l.GetString()));
+        Assert.Contains($"Kernel: {scanner.IPv4} is in set ", account, StringComparison.Ordinal);
 
         using var unban = await client.PostAsync(new Uri("/api/v1/unban", UriKind.Relative),
             new StringContent($"{{\"target\":\"{scanner.IPv4}\"}}", Encoding.UTF8, "application/json"));

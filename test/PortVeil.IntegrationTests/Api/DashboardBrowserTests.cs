@@ -55,8 +55,8 @@ public class DashboardBrowserTests
         // Live: the page was not reloaded; the row arrives over the event stream.
         var row = page.Locator($"#bans tbody tr[data-target=\"{scanner.IPv4}\"]");
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = LiveWaitMs });
-        await Assertions.Expect(row.Locator("td.expl")).ToContainTextAsync($"Banned {scanner.IPv4} until");
-        await Assertions.Expect(row.Locator("td.expl")).ToContainTextAsync("probes in");
+        await Assertions.Expect(row.Locator("td.expl")).ToContainTextAsync($"{scanner.IPv4} is banned by the");
+        await Assertions.Expect(row.Locator("td.expl")).ToContainTextAsync("Exposure: it reached no open port");
         await Assertions.Expect(page.Locator("#log")).ToContainTextAsync("ban " + scanner.IPv4);
         await Assertions.Expect(page.Locator("#timeline-svg rect[fill=\"#ff9f43\"]").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#ports svg rect").First).ToBeVisibleAsync();
