@@ -154,6 +154,15 @@ public class ApiAuthTests
     }
 
     [Fact]
+    public async Task The_api_on_ipv6_loopback_accepts_its_bracketed_host()
+    {
+        await using var api = await TestApi.StartAsync(o => o.Listen = "[::1]:0");
+        Assert.Equal("[::1]", api.Server.BaseAddress.Host);
+        using var response = await api.Authorized.GetAsync(new Uri("/api/v1/stats", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_can_be_opened_to_any_local_reader_when_configured()
     {
         await using var api = await TestApi.StartAsync(o => o.MetricsRequireToken = false);
