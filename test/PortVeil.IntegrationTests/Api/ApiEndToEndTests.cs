@@ -32,7 +32,7 @@ public class ApiEndToEndTests
         var explanation = ban.GetProperty("explanation").GetString()!;
         Assert.StartsWith($"{scanner.IPv4} is banned by the ", explanation, StringComparison.Ordinal);
         Assert.Contains("Packets: a syn scan: ", explanation, StringComparison.Ordinal);
-        Assert.Contains("it learned no open port", explanation, StringComparison.Ordinal);
+        Assert.Contains("Exposure: ", explanation, StringComparison.Ordinal);
         Assert.True(ban.GetProperty("portsProbed").GetArrayLength() > 0, explanation);
 
         using var incidents = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/incidents?since=10m", UriKind.Relative)));
