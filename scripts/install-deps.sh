@@ -12,7 +12,8 @@ packages=(
   nmap masscan hping3        # real scanners, run only inside test namespaces
   tcpdump                    # the analyze throughput baseline, and captures in tests
   iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
-  netcat-openbsd procps
+  netcat-openbsd procps curl # curl: the API test asks `portveil run` inside a lab namespace
+  chromium fonts-dejavu-core # the dashboard's browser test (Playwright drives this chromium; it cannot download its own)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -61,4 +61,12 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Incident log {Path} cannot be written; lines are dropped and counted")]
     public static partial void IncidentLogFailed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "API and dashboard listening on {Address} (token in {TokenFile})")]
+    public static partial void ApiStarted(ILogger logger, string address, string tokenFile);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "The API and dashboard could not start on {Listen}; the daemon keeps protecting without them")]
+    public static partial void ApiFailed(ILogger logger, Exception exception, string listen);
+
+    [LoggerMessage(EventId = 1250, Level = LogLevel.Warning, Message = "Loading operator changes (allow entries, manual bans and unbans) from storage failed; retrying in a second")]
+    public static partial void OperatorSyncFailed(ILogger logger, Exception exception);
 }

@@ -1,7 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Metrics;
 using PortVeil.Daemon.Notifications;
+using PortVeil.Daemon.Operations;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Detection;
 using PortVeil.Enforcement;
@@ -40,16 +44,58 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private BanLoop? _banLoop;
     private Task? _banTask;
     private Task? _maintenanceTask;
+    private Task? _operatorSyncTask;
+    private OperatorSyncLoop? _operatorSync;
+    private AllowlistPusher? _allowPusher;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
     private IncidentNotifier? _notifier;
+    private DetectionEngine? _engine;
+    private ApiServer? _api;
+    private DateTimeOffset _startedAt;
     private int _stopped;
 
-    public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null)
+    public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(stages);
         _stages = stages;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Metrics = new PortVeilMetrics(meterFactory);
+        Metrics.Observe(() => Status(withLatency: false));
+        Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
+    }
+
+    /// <summary>The "PortVeil" meter's instruments (exported at /metrics).</summary>
+    public PortVeilMetrics Metrics { get; }
+
+    /// <summary>Bans, unbans and incidents as they happen, for the dashboard's live connections.</summary>
+    public LiveFeed Feed { get; }
+
+    /// <summary>The HTTP API, when <see cref="DaemonStages.Api"/> is set; its <see cref="ApiServer.BaseAddress"/> has the bound port.</summary>
+    public ApiServer? Api => _api;
+
+    /// <summary>The daemon's counters now; <paramref name="withLatency"/> adds ban latency percentiles (sorts up to 65 536 samples).</summary>
+    public DaemonStatus Status(bool withLatency = true)
+    {
+        var writer = _writer?.Stats;
+        var latency = _banLoop?.BanLatency;
+        var hasLatency = withLatency && latency is { Count: > 0 };
+        return new DaemonStatus
+        {
+            StartedAt = _startedAt,
+            DryRun = _stages.Policy.DryRun,
+            Events = Events,
+            BansMade = Bans,
+            BanFailures = BanFailures,
+            ActiveBans = _policy?.ActiveBans ?? 0,
+            TrackedSources = _engine?.TrackedSources ?? 0,
+            KernelOverruns = _nflog?.Counters.Overruns ?? 0,
+            StorageQueueDepth = writer is { } w ? w.EventQueueDepth + w.PriorityQueueDepth + w.InFlight : 0,
+            StorageHealthy = writer?.Healthy ?? true,
+            StorageLastError = writer?.LastError,
+            BanLatencyP50Ms = hasLatency ? latency!.QuantileMs(0.5) : null,
+            BanLatencyP99Ms = hasLatency ? latency!.QuantileMs(0.99) : null,
+        };
     }
 
     /// <summary>Bans put into the kernel since start.</summary>
@@ -81,6 +127,11 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     /// <summary>The incident log and webhooks; call <see cref="IncidentNotifier.OnUnban"/> when a ban is lifted early.</summary>
     public IncidentNotifier? Notifier => _notifier;
+    /// <summary>Ban, unban, allow and list by hand (the HTTP API calls these); null until started.</summary>
+    public OperatorActions? Operator { get; private set; }
+
+    /// <summary>Passes of the loop that loads operator changes made through the database (the CLI) every second.</summary>
+    public long OperatorSyncPasses => _operatorSync?.Passes ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -113,14 +164,19 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         var discovery = new AllowlistDiscovery(_stages.Allowlist);
         var allowlist = NetworkNamespaceJoin.Run(ns, () => new LiveAllowlist(discovery));
-        await PushAllowlistAsync(allowlist.Current);
+        allowlist.SetOperatorEntries(await OperatorActions.LoadOperatorEntriesAsync(_store, cancellationToken));
+        _allowPusher = new AllowlistPusher(allowlist, _enforcer);
+        await _allowPusher.PushIfChangedAsync();
         var history = await StoredOffenceHistory.LoadAsync(_store, DateTimeOffset.UtcNow, _stages.Policy.OffenceMemory, cancellationToken);
         _policy = new BanPolicy(_stages.Policy, allowlist, history);
+        Operator = new OperatorActions(_store, _enforcer, allowlist, _policy, _stages.HostName);
 
         await RestoreBansAsync(cancellationToken);
 
+        _startedAt = DateTimeOffset.UtcNow;
         _verdicts = new VerdictChannel();
         var engine = new DetectionEngine(_stages.Detection, _verdicts);
+        _engine = engine;
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
         _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer));
 
@@ -131,14 +187,51 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _detection.Start();
 
         _notifier = new IncidentNotifier(_stages.Notifications, _logger);
-        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger, _notifier);
+        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger, _notifier, Metrics, Feed);
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
+        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger);
+        _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
+        if (_stages.Api is { } apiOptions)
+        {
+            try
+            {
+                await StartApiAsync(apiOptions, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // Protection does not depend on the dashboard: the daemon keeps banning without it.
+                LogMessages.ApiFailed(_logger, e, apiOptions.Listen);
+                if (_api is not null)
+                {
+                    await _api.DisposeAsync();
+                    _api = null;
+                }
+            }
+        }
+
         LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _stages.Storage.Path, _stages.Policy.DryRun);
+    }
+
+    private async Task StartApiAsync(ApiOptions options, CancellationToken cancellationToken)
+    {
+        // The API listens in the daemon's own network namespace (loopback of the host), not the protected one.
+        var token = ApiToken.LoadOrCreate(options.TokenFile);
+        _api = ApiServer.Create(options, token, new ApiContext
+        {
+            Bans = _store!,
+            Incidents = _store!,
+            Status = () => Status(),
+            Feed = Feed,
+            Metrics = Metrics,
+            Actions = Operator,
+        });
+        await _api.StartAsync(cancellationToken);
+        LogMessages.ApiStarted(_logger, _api.BaseAddress.ToString(), options.TokenFile);
     }
 
     private async Task RestoreBansAsync(CancellationToken cancellationToken)
@@ -191,17 +284,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         return target.IsIPv4 ? [] : [new BanRequest(Core.SourceKey.ForPrefix64(target.Network), remaining)];
     }
 
-    private async Task PushAllowlistAsync(AllowlistIndex index)
-    {
-        var entries = new List<(Core.NetAddress, int)>(index.Entries.Count);
-        foreach (var e in index.Entries)
-        {
-            entries.Add((e.Prefix.Network, e.Prefix.Length));
-        }
-
-        await _enforcer!.SetAllowListAsync(entries);
-    }
-
     private void AllowlistLoop(LiveAllowlist allowlist)
     {
         try
@@ -214,17 +296,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             return;
         }
 
-        var last = allowlist.Current;
         while (!_stop.Token.WaitHandle.WaitOne(_stages.AllowlistRefresh))
         {
             try
             {
-                var now = allowlist.Refresh();
-                if (!ReferenceEquals(now, last))
-                {
-                    PushAllowlistAsync(now).GetAwaiter().GetResult();
-                    last = now;
-                }
+                allowlist.Refresh();
+                _allowPusher!.PushIfChangedAsync().GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is IOException or NftException or InvalidOperationException)
             {
@@ -243,6 +320,11 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         LogMessages.Stopping(_logger);
         await _stop.CancelAsync();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
         _nflog?.Dispose();
         _detection?.Dispose();
         if (_detection?.Fault is { } fault)
@@ -263,15 +345,18 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             }
         }
 
-        if (_maintenanceTask is not null)
+        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask })
         {
-            try
+            if (task is not null)
             {
-                await _maintenanceTask;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping.
+                }
             }
         }
 
@@ -287,6 +372,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             await _writer.DisposeAsync();
         }
 
+        _allowPusher?.Dispose();
         _enforcer?.Dispose();
         _store?.Dispose();
     }
@@ -295,5 +381,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
+        Metrics.Dispose();
     }
 }

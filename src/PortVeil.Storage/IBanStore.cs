@@ -28,6 +28,12 @@ public interface IBanStore
     /// <summary>Every ban started at or after <paramref name="since"/>, oldest first (the daemon loads its escalation memory from it at start).</summary>
     Task<IReadOnlyList<StoredBan>> ListBansStartedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every ban ended explicitly (unbanned, allowlisted, superseded; expiries included) at or after
+    /// <paramref name="since"/>, oldest end first: the running daemon learns of unbans made by the CLI from it.
+    /// </summary>
+    Task<IReadOnlyList<StoredBan>> ListBansEndedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
     Task<StoredBan?> FindBanAsync(Guid banId, CancellationToken cancellationToken = default);
 
     /// <summary>

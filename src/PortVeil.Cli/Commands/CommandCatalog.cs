@@ -16,5 +16,10 @@ internal static class CommandCatalog
         yield return DemoCommand.Create();
         yield return ReportCommand.Create();
         yield return ExportCommand.Create();
+        yield return BansCommand.Create();
+        yield return AllowCommand.Create();
+        yield return IncidentsCommand.Create();
+        yield return ExplainCommand.Create();
+        yield return CompletionCommand.Create();
     }
 }

@@ -49,6 +49,8 @@ public sealed class PortVeilConfig
 
     /// <summary>[notifications] and [[webhooks]]: the incident log file and webhooks.</summary>
     public NotificationOptions Notifications { get; set; } = new();
+    /// <summary>[api]: the HTTP API, dashboard and /metrics.</summary>
+    public Api.ApiOptions Api { get; set; } = new();
 
     /// <summary>Shorthand for the ruleset inside <see cref="Enforcement"/>.</summary>
     public PortVeilRulesetOptions Ruleset => Enforcement.Ruleset;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
+using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Metrics;
 using PortVeil.Daemon.Notifications;
 using PortVeil.Enforcement;
 using PortVeil.Enforcement.Allowlist;
@@ -24,14 +26,19 @@ internal sealed class BanLoop
     private readonly ILogger _logger;
     private readonly IncidentNotifier? _notifier;
     private readonly LatencyRecorder _latency = new();
+    private readonly PortVeilMetrics? _metrics;
+    private readonly LiveFeed? _feed;
     private long _bans;
     private long _restrictions;
     private long _banFailures;
     private long _skipped;
 
-    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger, IncidentNotifier? notifier = null)
+    public BanLoop(VerdictChannel verdicts, BanPolicy policy, IBanEnforcer enforcer, EventWriter writer, string host, ILogger logger,
+        IncidentNotifier? notifier = null, PortVeilMetrics? metrics = null, LiveFeed? feed = null)
     {
         _notifier = notifier is { Enabled: true } ? notifier : null;
+        _metrics = metrics;
+        _feed = feed;
         _verdicts = verdicts;
         _policy = policy;
         _enforcer = enforcer;
@@ -63,6 +70,7 @@ internal sealed class BanLoop
     internal async Task HandleAsync(Verdict verdict, CancellationToken cancellationToken)
     {
         var decision = _policy.Decide(verdict);
+        _metrics?.Verdict(verdict.Detector, verdict.Scan);
         Guid? banId = null;
         BanRecord? record = null;
         var inKernel = false;
@@ -106,6 +114,18 @@ internal sealed class BanLoop
             {
                 LogMessages.StorageQueueFull(_logger, "ban", record.Target.ToString());
             }
+
+            if (record.DryRun || inKernel)
+            {
+                _metrics?.Ban(record.DryRun);
+            }
+
+            if (_feed is not null && (record.DryRun || inKernel))
+            {
+                // The dashboard shows the ban at once, explained by the verdict that caused it.
+                var incident = new StoredIncident { Id = Guid.Empty, Verdict = verdict, BanId = banId, OriginHost = _host };
+                _feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [incident], decision.DecidedAt));
+            }
         }
 
         if (!_writer.TryWriteIncident(new IncidentRecord { Id = incidentId, Verdict = verdict, BanId = banId, OriginHost = _host }))
@@ -123,6 +143,8 @@ internal sealed class BanLoop
 
             _notifier.OnIncident(incidentId, verdict, _host, record);
         }
+
+        _feed?.Publish("incident", IncidentView.From(incidentId, verdict, banId));
     }
 
     /// <summary>True when the kernel took the ban.</summary>
@@ -141,7 +163,9 @@ internal sealed class BanLoop
             }
 
             await _enforcer.BanAsync(requests, cancellationToken);
-            _latency.Record((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs);
+            var latencyNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100 - decision.Verdict.DecidedAtNs;
+            _latency.Record(latencyNs);
+            _metrics?.BanLatency(latencyNs / 1e9);
             Interlocked.Increment(ref _bans);
             LogMessages.Ban(_logger, Describe(decision.Target), decision.Duration, ScanNames.Of(decision.Verdict.Scan),
                 ScanNames.Of(decision.Verdict.Detector), decision.EscalationLevel, decision.Explanation);
@@ -150,6 +174,7 @@ internal sealed class BanLoop
         catch (Exception e) when (e is NftException or InvalidOperationException or IOException)
         {
             Interlocked.Increment(ref _banFailures);
+            _metrics?.BanFailure();
             _policy.Release(decision.Target);
             LogMessages.BanFailed(_logger, e, Describe(decision.Target));
             return false;

@@ -33,6 +33,8 @@ public sealed class DaemonStages
 
     /// <summary>The incident log file and webhooks.</summary>
     public NotificationOptions Notifications { get; init; } = new();
+    /// <summary>The HTTP API, dashboard and /metrics; null runs without them (tests, benchmarks, [api] enabled = false).</summary>
+    public Api.ApiOptions? Api { get; init; }
 
     /// <summary>This host's name in ban records (fleets tell origins apart by it).</summary>
     public string HostName { get; init; } = Environment.MachineName;
@@ -60,6 +62,7 @@ public sealed class DaemonStages
             Writer = config.EventWriter,
             Retention = config.Retention,
             Notifications = config.Notifications,
+            Api = config.Api.Enabled ? config.Api : null,
         };
     }
 

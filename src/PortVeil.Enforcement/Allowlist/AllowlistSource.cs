@@ -20,4 +20,7 @@ public enum AllowlistSource : byte
 
     /// <summary>The client of a live SSH session (the admin).</summary>
     AdminSsh,
+
+    /// <summary>Added by an operator at run time (`portveil allow add`, the API) and kept in the database.</summary>
+    Operator,
 }

@@ -66,6 +66,17 @@ public static class SchemaMigrations
             CREATE INDEX ix_event_minutes_bucket ON event_minutes (bucket_ms);
             CREATE INDEX ix_bans_ended ON bans (ended_ms);
             """),
+        new(3, "operator allowlist entries", """
+            CREATE TABLE allow_entries (
+                id {id},
+                address TEXT NOT NULL,
+                prefix_len INTEGER NOT NULL,
+                comment TEXT NULL,
+                added_ms BIGINT NOT NULL,
+                origin_host TEXT NOT NULL,
+                UNIQUE (address, prefix_len)
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

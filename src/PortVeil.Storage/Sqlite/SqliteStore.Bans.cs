@@ -86,6 +86,17 @@ public sealed partial class SqliteStore
         return Task.FromResult<IReadOnlyList<StoredBan>>(bans);
     }
 
+    public Task<IReadOnlyList<StoredBan>> ListBansEndedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var bans = Run(c =>
+        {
+            using var cmd = Command(c, null, $"SELECT {BanColumns} FROM bans WHERE ended_ms >= @since ORDER BY ended_ms, id");
+            cmd.Parameters.AddWithValue("@since", since.ToUnixTimeMilliseconds());
+            return ReadBans(cmd);
+        }, cancellationToken);
+        return Task.FromResult<IReadOnlyList<StoredBan>>(bans);
+    }
+
     public Task<StoredBan?> FindBanAsync(Guid banId, CancellationToken cancellationToken = default)
     {
         var bans = Run(c =>

@@ -48,8 +48,9 @@ internal sealed class DaemonLab : IAsyncDisposable
 
     public PortVeilDaemon? Daemon { get; private set; }
 
-    public DaemonStages Stages(bool dryRun = false) => new()
+    public DaemonStages Stages(bool dryRun = false, PortVeil.Daemon.Api.ApiOptions? api = null) => new()
     {
+        Api = api,
         NetworkNamespacePath = Path.Combine("/var/run/netns", Lab.Server.Name),
         Storage = new SqliteStoreOptions { Path = DatabasePath },
         Policy = new PolicyOptions { DryRun = dryRun },

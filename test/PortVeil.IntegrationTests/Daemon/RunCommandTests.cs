@@ -8,6 +8,7 @@ namespace PortVeil.IntegrationTests.Daemon;
 public class RunCommandTests
 {
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Portveil_run_bans_a_scanner_and_leaves_its_bans_in_place_when_stopped()
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
@@ -16,8 +17,17 @@ public class RunCommandTests
         try
         {
             var portveil = typeof(PortVeil.Cli.Program).Assembly.Location;
-            using var daemon = lab.Server.Start("dotnet", portveil, "run", "--database", Path.Combine(state.FullName, "portveil.db"));
+            // The API listens on the lab server's own loopback; its token file stays in the test's directory.
+            var tokenFile = Path.Combine(state.FullName, "api.token");
+            var config = Path.Combine(state.FullName, "portveil.toml");
+            File.WriteAllText(config, $"[api]\ntoken_file = \"{tokenFile}\"\n");
+            using var daemon = lab.Server.Start("dotnet", portveil, "run", "--config", config, "--database", Path.Combine(state.FullName, "portveil.db"));
             Assert.True(WaitUntil(() => lab.Server.Exec("nft", "list", "table", "inet", "portveil").ExitCode == 0), "the daemon never created its table");
+            Assert.True(WaitUntil(() => lab.Server.Exec("curl", "-sf", "http://127.0.0.1:9870/healthz").StdOut == "ok\n"), "the API never answered on the server's loopback");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            var stats = lab.Server.Exec("curl", "-sf", "-H", "Authorization: Bearer " + File.ReadAllText(tokenFile).Trim(), "http://127.0.0.1:9870/api/v1/stats");
+            Assert.Contains("\"daemon\"", stats.StdOut, StringComparison.Ordinal);
+            Assert.NotEqual(0, lab.Server.Exec("curl", "-sf", "http://127.0.0.1:9870/api/v1/stats").ExitCode);
 
             var scanner = lab.Scanners[0];
             var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300");

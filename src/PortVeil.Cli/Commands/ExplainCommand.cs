@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using PortVeil.Cli.Operator;
+using PortVeil.Core;
+using PortVeil.Daemon.Operations;
+using Spectre.Console;
+
+namespace PortVeil.Cli.Commands;
+
+/// <summary>
+/// `portveil explain ban ADDRESS` (why an address is banned, from the stored evidence and the live kernel set) and
+/// `portveil explain rules` (the live `inet portveil` table, each set, chain and rule with one sentence).
+/// </summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("explain", "Say in plain language why an address is banned, or what every kernel rule does.");
+        command.Subcommands.Add(Ban());
+        command.Subcommands.Add(Rules());
+        return command;
+    }
+
+    private static Command Ban()
+    {
+        var options = new OperatorOptions();
+        var address = new Argument<string>("address") { Description = "the IPv4 or IPv6 address to explain" };
+        var command = options.AddTo(new Command("ban", "Why an address is banned: packets, ports, detector and thresholds, fingerprint, exposure, kernel rule."));
+        command.Arguments.Add(address);
+        OperatorVerb.SetAction(command, options, readOnly: true, async (session, parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (!NetAddress.TryParse(parse.GetValue(address), out var a))
+            {
+                await error.WriteLineAsync($"portveil: '{parse.GetValue(address)}' is not an IPv4 or IPv6 address.");
+                return ExitCodes.Invalid;
+            }
+
+            var e = await session.Actions.ExplainBanAsync(a, ct);
+            var o = session.Output;
+            if (o.IsJson)
+            {
+                o.Json(Json(e, session));
+            }
+            else
+            {
+                // Plain lines, never wrapped: the account is read, quoted and pasted into tickets.
+                o.Writer.WriteLine(a.ToString());
+                foreach (var line in e.Account)
+                {
+                    o.Writer.WriteLine("  - " + line);
+                }
+            }
+
+            return e.Ban is null && e.Incidents.Count == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Rules()
+    {
+        var options = new OperatorOptions();
+        var command = options.AddTo(new Command("rules", "The live `inet portveil` table read back from the kernel, every set, chain and rule explained."));
+        OperatorVerb.SetAction(command, options, readOnly: false, async (session, parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (session.Kernel is null)
+            {
+                await error.WriteLineAsync($"portveil: explain rules reads the kernel table, {session.KernelProblem ?? "and --no-kernel was given"}.");
+                return ExitCodes.Failed;
+            }
+
+            var rules = await session.Actions.ExplainRulesAsync();
+            if (rules is null)
+            {
+                await error.WriteLineAsync($"portveil: table inet {session.Kernel.Ruleset.Table} does not exist: `portveil run` creates it (is the daemon running?).");
+                return ExitCodes.NotFound;
+            }
+
+            var o = session.Output;
+            if (o.IsJson)
+            {
+                o.Json(Json(rules));
+                return ExitCodes.Ok;
+            }
+
+            o.Console.MarkupLine($"[bold]table inet {Markup.Escape(rules.Table)}[/] (nft {Markup.Escape(rules.NftVersion)}): PortVeil's own table; other tables are never touched.");
+            var sets = new Table().Border(TableBorder.Rounded).Title("Sets");
+            foreach (var c in (string[])["Set", "Type", "Elements", "Timeout", "What it is"])
+            {
+                sets.AddColumn(c);
+            }
+
+            foreach (var s in rules.Sets)
+            {
+                sets.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Type), s.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    s.TimeoutSeconds > 0 ? OperatorActions.Format(TimeSpan.FromSeconds(s.TimeoutSeconds)) : "-",
+                    s.Known ? Markup.Escape(s.Explanation) : "[yellow]" + Markup.Escape(s.Explanation) + "[/]");
+            }
+
+            o.Console.Write(sets);
+            foreach (var chain in rules.Chains)
+            {
+                o.Console.WriteLine();
+                var hook = chain.Hook is null ? "regular chain" : $"hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}";
+                o.Console.MarkupLine($"[bold]chain {Markup.Escape(chain.Name)}[/] ({Markup.Escape(hook)}): {Markup.Escape(chain.Explanation)}");
+                var table = new Table().Border(TableBorder.Rounded);
+                table.AddColumn("Handle");
+                table.AddColumn("Rule");
+                table.AddColumn("What it does");
+                foreach (var r in chain.Rules)
+                {
+                    table.AddRow(
+                        r.Handle.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Markup.Escape(r.Known ? r.Text : r.Raw),
+                        r.Known ? Markup.Escape(r.Explanation) : "[yellow]" + Markup.Escape(r.Explanation) + "[/]");
+                }
+
+                o.Console.Write(table);
+            }
+
+            if (rules.UnknownRules > 0)
+            {
+                o.Warn($"{rules.UnknownRules} rule(s) in the table are not PortVeil's: shown raw above. The daemon's watchdog repairs its chains when it sees a change.");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static JsonObject Json(BanExplanation e, OperatorSession session)
+    {
+        JsonObject? ban = null;
+        if (e.Ban is { } s)
+        {
+            var b = s.Ban;
+            ban = new JsonObject
+            {
+                ["id"] = b.Id.ToString("D"),
+                ["target"] = b.Target.ToString(),
+                ["origin"] = b.Detector is null ? "manual" : "detector",
+                ["reason"] = b.Reason,
+                ["detector"] = b.Detector is { } d ? ScanNames.Of(d) : null,
+                ["scan"] = ScanNames.Of(b.Scan),
+                ["tool"] = ScanNames.Of(b.Tool),
+                ["started_at"] = OperatorJson.Time(b.StartedAt),
+                ["expires_at"] = OperatorJson.Time(b.ExpiresAt),
+                ["ended_at"] = OperatorJson.Time(s.EndedAt),
+                ["end_reason"] = s.EndReason?.ToString().ToLowerInvariant(),
+                ["escalation_level"] = b.EscalationLevel,
+                ["dry_run"] = b.DryRun,
+            };
+        }
+
+        JsonObject kernel = new()
+        {
+            ["read"] = e.KernelProblem is null,
+            ["problem"] = e.KernelProblem ?? session.KernelProblem,
+            ["set"] = e.KernelSet,
+            ["element"] = e.KernelElement?.Source.ToString(),
+            ["timeout_s"] = e.KernelElement is { } k ? (long)k.Timeout.TotalSeconds : null,
+            ["remaining_s"] = e.KernelElement is { } k2 ? (long)k2.Remaining.TotalSeconds : null,
+            ["packets_dropped"] = e.KernelElement?.Packets,
+            ["rule"] = e.DroppingRule is { } r ? new JsonObject
+            {
+                ["chain"] = r.Chain,
+                ["hook"] = e.DroppingChain?.Hook,
+                ["priority"] = e.DroppingChain?.Priority,
+                ["handle"] = r.Handle,
+                ["text"] = r.Text,
+            } : null,
+        };
+        return new JsonObject
+        {
+            ["address"] = e.Address.ToString(),
+            ["banned"] = e.Active,
+            ["ban"] = ban,
+            ["incidents"] = new JsonArray([.. e.Incidents.Select(i => (JsonNode)OperatorJson.Incident(i))]),
+            ["kernel"] = kernel,
+            ["account"] = OperatorJson.Strings(e.Account),
+        };
+    }
+
+    private static JsonObject Json(RuleSetExplanation rules) => new()
+    {
+        ["table"] = rules.Table,
+        ["nft_version"] = rules.NftVersion,
+        ["unknown_rules"] = rules.UnknownRules,
+        ["sets"] = new JsonArray([.. rules.Sets.Select(s => (JsonNode)new JsonObject
+        {
+            ["name"] = s.Name,
+            ["type"] = s.Type,
+            ["flags"] = OperatorJson.Strings(s.Flags),
+            ["elements"] = s.Elements,
+            ["timeout_s"] = s.TimeoutSeconds,
+            ["known"] = s.Known,
+            ["explanation"] = s.Explanation,
+        })]),
+        ["chains"] = new JsonArray([.. rules.Chains.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Name,
+            ["hook"] = c.Hook,
+            ["priority"] = c.Priority,
+            ["policy"] = c.Policy,
+            ["explanation"] = c.Explanation,
+            ["rules"] = new JsonArray([.. c.Rules.Select(r => (JsonNode)new JsonObject
+            {
+                ["handle"] = r.Handle,
+                ["text"] = r.Text,
+                ["known"] = r.Known,
+                ["explanation"] = r.Explanation,
+                ["sets"] = OperatorJson.Strings(r.Sets),
+                ["packets"] = r.Packets,
+                ["raw"] = r.Known ? null : JsonNode.Parse(r.Raw),
+            })]),
+        })]),
+    };
+}

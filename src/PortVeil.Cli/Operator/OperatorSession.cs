@@ -1,0 +1,155 @@
+using System.CommandLine;
+using PortVeil.Daemon.Operations;
+using PortVeil.Daemon.Options;
+using PortVeil.Enforcement.Allowlist;
+using PortVeil.Enforcement.Nftables;
+using PortVeil.Storage;
+using PortVeil.Storage.Sqlite;
+
+namespace PortVeil.Cli.Operator;
+
+/// <summary>
+/// What one operator verb works with, opened from its options: the configuration, the database, the kernel table
+/// (without a watchdog: the CLI only adds and removes elements, it never creates or repairs the table), the
+/// allowlist (configuration plus discovery plus stored entries) and the <see cref="OperatorActions"/> over them.
+/// </summary>
+internal sealed class OperatorSession : IDisposable
+{
+    private OperatorSession(PortVeilConfig config, SqliteStore store, NftEnforcer? kernel, string? kernelProblem, OperatorActions actions, CliOutput output)
+    {
+        Config = config;
+        Store = store;
+        Kernel = kernel;
+        KernelProblem = kernelProblem;
+        Actions = actions;
+        Output = output;
+    }
+
+    public PortVeilConfig Config { get; }
+
+    public SqliteStore Store { get; }
+
+    public NftEnforcer? Kernel { get; }
+
+    /// <summary>Why the kernel is not available (no libnftables, --no-kernel); null when it is.</summary>
+    public string? KernelProblem { get; }
+
+    public OperatorActions Actions { get; }
+
+    public CliOutput Output { get; }
+
+    /// <summary>
+    /// Opens everything the verb needs, or writes why it cannot to stderr and returns the exit code.
+    /// <paramref name="readOnly"/>: the database must exist already (a listing never creates one).
+    /// </summary>
+    public static OperatorSession? Open(ParseResult parse, OperatorOptions options, bool readOnly, out int exitCode)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var output = new CliOutput(parse.InvocationConfiguration.Output, parse.GetValue(options.Output) == "json");
+        var loaded = ConfigLoader.Load(parse.GetValue(options.Config) ?? ConfigLoader.DefaultPath);
+        if (!loaded.IsValid)
+        {
+            error.WriteLine($"portveil: {loaded.Errors.Count} problem(s) in the configuration:");
+            foreach (var e in loaded.Errors)
+            {
+                error.WriteLine($"  {e}");
+            }
+
+            exitCode = ExitCodes.Config;
+            return null;
+        }
+
+        var config = loaded.Config;
+        if (parse.GetValue(options.Database) is { } database)
+        {
+            config.Sqlite.Path = database;
+        }
+
+        if (readOnly && !File.Exists(config.Sqlite.Path))
+        {
+            error.WriteLine($"portveil: there is no PortVeil database at {config.Sqlite.Path}: `portveil run` has not run with it yet. " +
+                "Pass --database (or storage.path in --config) to read another one.");
+            exitCode = ExitCodes.NotFound;
+            return null;
+        }
+
+        SqliteStore store;
+        try
+        {
+            store = SqliteStore.Open(config.Sqlite);
+        }
+        catch (StorageException e)
+        {
+            error.WriteLine($"portveil: {e.Message}");
+            exitCode = ExitCodes.Failed;
+            return null;
+        }
+
+        NftEnforcer? kernel = null;
+        string? problem = null;
+        if (!options.UsesKernel)
+        {
+            problem = null;
+        }
+        else if (parse.GetValue(options.NoKernel))
+        {
+            // Asked for: the actions' own warnings say the kernel was not touched; nothing more to add.
+            problem = null;
+        }
+        else
+        {
+            kernel = TryKernel(config, NamespacePath(parse.GetValue(options.Netns)), ref problem);
+        }
+
+        LiveAllowlist allowlist;
+        try
+        {
+            allowlist = new LiveAllowlist(new AllowlistDiscovery(config.Allowlist));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // Discovery reads /proc and resolv.conf; without them the static entries and the stored ones still count.
+            allowlist = new LiveAllowlist(AllowlistIndex.Create(StaticEntries(config)));
+        }
+
+        var actions = new OperatorActions(store, kernel, allowlist, policy: null, hostName: Environment.MachineName);
+        exitCode = ExitCodes.Ok;
+        return new OperatorSession(config, store, kernel, problem, actions, output);
+    }
+
+    public void Dispose()
+    {
+        Kernel?.Dispose();
+        Store.Dispose();
+    }
+
+    private static string? NamespacePath(string? netns) =>
+        netns is null ? null : netns.Contains('/', StringComparison.Ordinal) ? netns : Path.Combine("/var/run/netns", netns);
+
+    private static NftEnforcer? TryKernel(PortVeilConfig config, string? netnsPath, ref string? problem)
+    {
+        try
+        {
+            return new NftEnforcer(config.Enforcement with { Watchdog = false, NetlinkMonitor = false, NetworkNamespacePath = netnsPath ?? config.Enforcement.NetworkNamespacePath });
+        }
+        catch (Exception e) when (e is NftException or DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"the kernel table cannot be reached ({e.Message}); only the database was used";
+            return null;
+        }
+    }
+
+    private static List<AllowlistEntry> StaticEntries(PortVeilConfig config)
+    {
+        var list = new List<AllowlistEntry>();
+        foreach (var s in config.Allowlist.Static)
+        {
+            if (NetPrefix.TryParse(s, out var p))
+            {
+                list.Add(new AllowlistEntry(p, AllowlistSource.Static, "static allowlist entry from configuration"));
+            }
+        }
+
+        return list;
+    }
+}

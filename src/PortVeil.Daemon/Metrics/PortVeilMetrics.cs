@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using PortVeil.Core;
+using PortVeil.Daemon.Api;
+
+namespace PortVeil.Daemon.Metrics;
+
+/// <summary>
+/// Owns the "PortVeil" <see cref="Meter"/> and its instruments. Counters that change per verdict or per ban are
+/// recorded by the ban loop (a few per scan, never per packet); everything the daemon already counts (events,
+/// overruns, table sizes, queue depth) is an observable instrument read at scrape time, costing the hot path nothing.
+/// </summary>
+public sealed class PortVeilMetrics : IDisposable
+{
+    public const string MeterName = "PortVeil";
+
+    /// <summary>
+    /// Ban latency buckets in seconds: the kernel path is ~0.1 ms per element and the daemon path a few ms
+    /// (docs/benchmarks.md), so the buckets are dense below 10 ms and reach 10 s for a stalled daemon.
+    /// </summary>
+    public static readonly IReadOnlyList<double> LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _verdicts;
+    private readonly Counter<long> _bans;
+    private readonly Counter<long> _banFailures;
+    private readonly Counter<long> _unbans;
+    private readonly Histogram<double> _banLatency;
+    private Func<DaemonStatus>? _status;
+    private DaemonStatus? _snapshot;
+
+    public PortVeilMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _verdicts = _meter.CreateCounter<long>("portveil.verdicts", "{verdict}", "Scan verdicts decided by the detection engine, by detector and scan type.");
+        _bans = _meter.CreateCounter<long>("portveil.bans", "{ban}", "Bans decided since start (mode: enforced or dry-run).");
+        _banFailures = _meter.CreateCounter<long>("portveil.ban.failures", "{ban}", "Kernel bans that failed (the incident is still recorded).");
+        _unbans = _meter.CreateCounter<long>("portveil.unbans", "{ban}", "Bans removed by an operator (CLI or API).");
+        _banLatency = _meter.CreateHistogram("portveil.ban.latency", "s", "From the deciding packet's kernel timestamp to the element committed in the kernel ban set.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _meter.CreateObservableCounter("portveil.events", () => Status()?.Events ?? 0, "{event}", "Packet events (NFLOG connection attempts) processed by the detection engine.");
+        _meter.CreateObservableGauge("portveil.bans.active", () => Status()?.ActiveBans ?? 0, "{ban}", "Bans currently active (kernel set elements the policy tracks).");
+        _meter.CreateObservableCounter("portveil.kernel.overruns", () => Status()?.KernelOverruns ?? 0, "{overrun}", "NFLOG receive overruns (ENOBUFS): the kernel dropped log messages because the socket buffer was full.");
+        _meter.CreateObservableGauge("portveil.engine.sources", () => Status()?.TrackedSources ?? 0, "{source}", "Sources tracked in the detection engine's fixed-capacity table.");
+        _meter.CreateObservableGauge("portveil.storage.queue.depth", () => Status()?.StorageQueueDepth ?? 0, "{record}", "Records waiting in the storage writer's queues (bans, incidents, event aggregates).");
+    }
+
+    public Meter Meter => _meter;
+
+    /// <summary>Where the observable instruments read from (the running daemon's counters).</summary>
+    public void Observe(Func<DaemonStatus> status) => _status = status;
+
+    /// <summary>Takes one status snapshot for the observable instruments; the exporter calls it once per scrape.</summary>
+    public void RefreshSnapshot() => _snapshot = _status?.Invoke();
+
+    public void Verdict(DetectorKind detector, ScanKind scan)
+    {
+        if (_verdicts.Enabled)
+        {
+            _verdicts.Add(1, new KeyValuePair<string, object?>("detector", ScanNames.Of(detector)), new KeyValuePair<string, object?>("scan", ScanNames.Of(scan)));
+        }
+    }
+
+    public void Ban(bool dryRun)
+    {
+        if (_bans.Enabled)
+        {
+            _bans.Add(1, new KeyValuePair<string, object?>("mode", dryRun ? "dry-run" : "enforced"));
+        }
+    }
+
+    public void BanFailure() => _banFailures.Add(1);
+
+    public void Unban() => _unbans.Add(1);
+
+    public void BanLatency(double seconds) => _banLatency.Record(seconds);
+
+    private DaemonStatus? Status() => _snapshot;
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,480 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PortVeil.Enforcement.Nftables;
+
+namespace PortVeil.Daemon.Operations;
+
+/// <summary>
+/// Reads the libnftables JSON listing of `table inet portveil` and says in one sentence what each set, chain and
+/// rule does. Rules are recognised by what they reference (sets, log prefixes, matches), not by position, so a
+/// reordered or partly changed table is still explained; a rule PortVeil does not make is shown raw and flagged.
+/// </summary>
+public static class RuleSetExplainer
+{
+    public static RuleSetExplanation Explain(string listingJson)
+    {
+        ArgumentNullException.ThrowIfNull(listingJson);
+        using var doc = JsonDocument.Parse(listingJson);
+        var table = PortVeilRulesetDefaults.Table;
+        var version = "";
+        var sets = new List<ExplainedSet>();
+        var chains = new List<(string Name, string? Hook, int? Prio, string? Policy)>();
+        var rules = new List<ExplainedRule>();
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("metainfo", out var meta))
+            {
+                version = meta.TryGetProperty("version", out var v) ? v.GetString() ?? "" : "";
+            }
+            else if (item.TryGetProperty("table", out var t))
+            {
+                table = t.GetProperty("name").GetString() ?? table;
+            }
+            else if (item.TryGetProperty("set", out var s))
+            {
+                sets.Add(ExplainSet(s));
+            }
+            else if (item.TryGetProperty("chain", out var c))
+            {
+                chains.Add((c.GetProperty("name").GetString()!, Str(c, "hook"), c.TryGetProperty("prio", out var p) ? p.GetInt32() : null, Str(c, "policy")));
+            }
+            else if (item.TryGetProperty("rule", out var r))
+            {
+                rules.Add(ExplainRule(r));
+            }
+        }
+
+        var explained = new List<ExplainedChain>(chains.Count);
+        foreach (var (name, hook, prio, policy) in chains)
+        {
+            var own = rules.FindAll(r => r.Chain == name);
+            explained.Add(new ExplainedChain(name, hook, prio, policy, ChainSentence(name, hook, prio), own));
+        }
+
+        return new RuleSetExplanation(table, version, sets, explained);
+    }
+
+    private static ExplainedSet ExplainSet(JsonElement s)
+    {
+        var name = s.GetProperty("name").GetString()!;
+        var type = s.GetProperty("type") is { ValueKind: JsonValueKind.Array } a ? string.Join(" . ", a.EnumerateArray().Select(x => x.GetString())) : s.GetProperty("type").GetString() ?? "";
+        var flags = s.TryGetProperty("flags", out var f) ? f.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+        var elements = s.TryGetProperty("elem", out var e) ? e.GetArrayLength() : 0;
+        var timeout = s.TryGetProperty("timeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
+        var sentence = SetSentence(name, timeout);
+        return new ExplainedSet(name, type, flags, elements, timeout, sentence ?? "Not a set PortVeil makes (added by someone else?).", sentence is not null);
+    }
+
+    private static string? SetSentence(string name, long timeout) => name switch
+    {
+        PortVeilRuleset.Banned4 => "IPv4 addresses the daemon banned; each element carries its own kernel timeout, so bans expire even if the daemon is down.",
+        PortVeilRuleset.Banned6 => "IPv6 addresses the daemon banned, each with its own kernel timeout.",
+        PortVeilRuleset.Banned6Prefix64 => "IPv6 /64 networks the daemon banned (one element stands for the whole /64), each with its own timeout.",
+        PortVeilRuleset.Allow4 => "IPv4 allowlist (configuration, gateway, resolvers, own addresses, admin SSH, `portveil allow add`): never dropped, logged or counted.",
+        PortVeilRuleset.Allow6 => "IPv6 allowlist: never dropped, logged or counted.",
+        PortVeilRuleset.Served => "Ports this host serves (protocol . port), kept current by the daemon from listening sockets and Docker's DNAT rules.",
+        PortVeilRuleset.Tripwire => "Tripwire ports: nothing serves them, so touching one is strong evidence of a scan.",
+        PortVeilRuleset.Known4 or PortVeilRuleset.Known6 => $"Sources that passed first-contact gating; they are accepted at once for {Seconds(timeout)} after their last connection.",
+        PortVeilRuleset.Pending4 or PortVeilRuleset.Pending6 => $"Sources whose first SYN was held by first-contact gating, remembered {Seconds(timeout)} while waiting for the retransmit.",
+        PortVeilRuleset.PendingYoung4 or PortVeilRuleset.PendingYoung6 => "Sources whose first SYN is younger than the minimum retransmit delay; a SYN while still here is too early and dropped.",
+        PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
+        PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
+        _ => null,
+    };
+
+    private static string ChainSentence(string name, string? hook, int? prio)
+    {
+        var where = hook is null ? "" : $" Base chain at hook {hook}, priority {prio}.";
+        return name switch
+        {
+            PortVeilRuleset.RawChain => "Runs before connection tracking (raw priority): banned sources are dropped before conntrack spends anything on them." + where,
+            PortVeilRuleset.MangleChain => "Judges new connection attempts before Docker's DNAT (priority -100), so published container ports are seen with their original port." + where,
+            PortVeilRuleset.ServedChain => "Connection attempts to served ports: known sources pass, never-seen ones meet first-contact gating." + where,
+            PortVeilRuleset.UnservedChain => "Connection attempts to ports nothing serves: the reflex meter counts them, then they are dropped without a reply." + where,
+            PortVeilRuleset.RepliesChain => "Outgoing replies: SYN-ACKs are logged so `explain` can prove which open ports a scanner saw." + where,
+            _ => "Not a chain PortVeil makes (added by someone else?)." + where,
+        };
+    }
+
+    private static ExplainedRule ExplainRule(JsonElement r)
+    {
+        var chain = r.GetProperty("chain").GetString()!;
+        var handle = r.TryGetProperty("handle", out var h) ? h.GetInt64() : 0;
+        var raw = r.GetProperty("expr").GetRawText();
+        var parts = new List<string>();
+        var sets = new List<string>();
+        long? packets = null;
+        var renderable = true;
+        foreach (var stmt in r.GetProperty("expr").EnumerateArray())
+        {
+            var text = Statement(stmt, sets, ref packets);
+            renderable &= text is not null;
+            parts.Add(text ?? stmt.GetRawText());
+        }
+
+        var rendered = string.Join(' ', parts);
+        var sentence = renderable ? RuleSentence(chain, rendered, sets) : null;
+        return new ExplainedRule(chain, handle, rendered, sentence ?? "Not a rule PortVeil makes (added by someone else, or by a newer PortVeil): shown as the kernel holds it.",
+            sentence is not null, sets, packets, raw);
+    }
+
+    /// <summary>The rule's meaning, from what it references; null when it is not one of PortVeil's rules.</summary>
+    private static string? RuleSentence(string chain, string text, List<string> sets)
+    {
+        bool Has(string s) => text.Contains(s, StringComparison.Ordinal);
+        bool Ends(string s) => text.EndsWith(s, StringComparison.Ordinal);
+        var family = Has("ip6 ") ? "IPv6" : "IPv4";
+        switch (chain)
+        {
+            case PortVeilRuleset.RawChain:
+                if ((sets.Contains(PortVeilRuleset.Allow4) || sets.Contains(PortVeilRuleset.Allow6)) && Ends("accept"))
+                {
+                    return $"Lets allowlisted {family} sources past the bans below: the allowlist always wins, even over a ban.";
+                }
+
+                if (sets.Contains(PortVeilRuleset.Banned6Prefix64) && Ends("drop"))
+                {
+                    return "Drops every packet from an address whose /64 network is banned (the source, masked to 64 bits, is looked up in banned6_64).";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Banned4) || sets.Contains(PortVeilRuleset.Banned6)) && Ends("drop"))
+                {
+                    return $"Drops every packet from an {family} address the daemon banned, before connection tracking sees it.";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.ReflexBanned4) || sets.Contains(PortVeilRuleset.ReflexBanned6)) && Ends("drop"))
+                {
+                    return $"Drops every packet from an {family} source the kernel's reflex meter banned by itself.";
+                }
+
+                break;
+            case PortVeilRuleset.MangleChain:
+                if (Has("meta iifname lo") && Ends("accept"))
+                {
+                    return "Never polices loopback: the host talking to itself.";
+                }
+
+                if (Has("fib daddr type != local") && Ends("accept"))
+                {
+                    return "Leaves alone traffic not addressed to this host (routed or bridged, e.g. container to container).";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Allow4) || sets.Contains(PortVeilRuleset.Allow6)) && Ends("accept"))
+                {
+                    return $"Accepts allowlisted {family} sources here too, so they are never logged, counted or gated.";
+                }
+
+                if (Has("icmpv6 type {") && Has("nd-neighbor-solicit") && Ends("accept"))
+                {
+                    return "Always accepts IPv6 neighbour discovery and multicast listener messages, without which IPv6 stops working.";
+                }
+
+                if (Has("ct state invalid") && Ends("drop"))
+                {
+                    return "Silently drops packets conntrack finds invalid (late FIN/ACKs after a connection expired) and never counts them: they caused mass false bans in other tools.";
+                }
+
+                if (Has("ct state { established, related }") && Ends("accept"))
+                {
+                    return "Accepts packets of established connections: only new connection attempts are judged.";
+                }
+
+                if (Has("echo-request") && Has("pv:unserved") && Ends("accept"))
+                {
+                    return $"Logs {(family == "IPv6" || Has("icmpv6") ? "IPv6" : "IPv4")} pings as evidence (ping sweeps count) and still answers them.";
+                }
+
+                if (Has("meta l4proto != { tcp, udp, sctp, udplite }") && Ends("accept"))
+                {
+                    return "Accepts protocols without ports (GRE, ESP, …) without judging them.";
+                }
+
+                if (Has("tcp option sack-perm missing") && Has("pv:fp") && Ends("drop"))
+                {
+                    return "Raw-scanner fingerprint: a SYN without SACK-permitted and window-scale options (nmap -sS, masscan, zmap; every modern OS sends both) is logged as evidence and dropped.";
+                }
+
+                if (sets.Contains(PortVeilRuleset.Tripwire) && Has("jump unserved"))
+                {
+                    return "A connection attempt to a tripwire port is logged as strong evidence, then handled like any unserved port.";
+                }
+
+                if (sets.Contains(PortVeilRuleset.Served) && Has("jump served"))
+                {
+                    return "A connection attempt to a served port (protocol . port in @served) goes to chain served.";
+                }
+
+                if (Has("pv:unserved") && Has("jump unserved") && sets.Count == 0)
+                {
+                    return "Anything else is an attempt on a port nothing serves: logged for the detectors, then handled by chain unserved.";
+                }
+
+                break;
+            case PortVeilRuleset.ServedChain:
+                if ((sets.Contains(PortVeilRuleset.Known4) || sets.Contains(PortVeilRuleset.Known6)) && sets.Count == 1 && Ends("accept"))
+                {
+                    return $"Known {family} sources (they passed gating before) are accepted at once: a returning guest pays nothing.";
+                }
+
+                if (Has("meta l4proto != tcp") && Ends("accept"))
+                {
+                    return "Non-TCP attempts on served ports are logged and accepted: a UDP client cannot be relied on to retry.";
+                }
+
+                if (Has("tcp flags & (fin | syn | rst | ack) != syn") && Ends("accept"))
+                {
+                    return "TCP packets other than a bare SYN are logged and accepted: only connection openers are gated.";
+                }
+
+                if (sets.Contains(PortVeilRuleset.PendingYoung4) || sets.Contains(PortVeilRuleset.PendingYoung6))
+                {
+                    if (Has("update @known") && Ends("accept"))
+                    {
+                        return $"First-contact gating: an {family} SYN retransmitted after the minimum delay (still pending, no longer young) is accepted and its source becomes known.";
+                    }
+
+                    if (Has("add @pending") && Ends("drop"))
+                    {
+                        return $"First contact: the first SYN of a never-seen {family} source is logged and dropped, and the source remembered; a real client retransmits after ~1 s and gets in.";
+                    }
+
+                    if (Ends("drop"))
+                    {
+                        return $"An {family} retransmit that comes before the minimum delay is dropped: scanners retry fast or never.";
+                    }
+                }
+
+                if (Ends("accept") && (Has("pv:served") || Has("counter")) && sets.Count == 0)
+                {
+                    return "Attempts on served ports are logged for the detectors (a scanner's successes count too) and accepted.";
+                }
+
+                break;
+            case PortVeilRuleset.UnservedChain:
+                if ((sets.Contains(PortVeilRuleset.Reflex4) || sets.Contains(PortVeilRuleset.Reflex6)) && Has("add @reflex_banned"))
+                {
+                    return $"Reflex meter: counts each {family} source's unserved-port attempts; over the rate it bans the source from the packet path, without the daemon.";
+                }
+
+                if (text == "drop")
+                {
+                    return "Drops the attempt silently: no RST, no ICMP unreachable, so the port looks filtered, not closed.";
+                }
+
+                if (text == "accept")
+                {
+                    return "Accepts the attempt (kernel.drop_unserved is off): it is only logged and counted.";
+                }
+
+                break;
+            case PortVeilRuleset.RepliesChain:
+                if (Has("pv:reply"))
+                {
+                    return "Logs SYN-ACKs leaving the host: proof of which open ports a scanner learned.";
+                }
+
+                break;
+        }
+
+        return null;
+    }
+
+    /// <summary>One statement in nft syntax; null for an expression this renderer does not know.</summary>
+    private static string? Statement(JsonElement stmt, List<string> sets, ref long? packets)
+    {
+        if (stmt.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var p in stmt.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "accept" or "drop" or "return" or "continue":
+                    return p.Name;
+                case "jump" or "goto":
+                    return $"{p.Name} {p.Value.GetProperty("target").GetString()}";
+                case "counter":
+                    if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("packets", out var n))
+                    {
+                        packets = n.GetInt64();
+                        return string.Create(CultureInfo.InvariantCulture, $"counter packets {n.GetInt64()} bytes {p.Value.GetProperty("bytes").GetInt64()}");
+                    }
+
+                    return "counter";
+                case "log":
+                    var log = new StringBuilder("log");
+                    if (p.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        if (p.Value.TryGetProperty("prefix", out var prefix))
+                        {
+                            log.Append(" prefix \"").Append(prefix.GetString()).Append('"');
+                        }
+
+                        if (p.Value.TryGetProperty("group", out var group))
+                        {
+                            log.Append(" group ").Append(group.GetRawText());
+                        }
+
+                        if (p.Value.TryGetProperty("snaplen", out var snap))
+                        {
+                            log.Append(" snaplen ").Append(snap.GetRawText());
+                        }
+                    }
+
+                    return log.ToString();
+                case "match":
+                    var left = Expr(p.Value.GetProperty("left"), sets);
+                    var right = Expr(p.Value.GetProperty("right"), sets);
+                    if (left is null || right is null)
+                    {
+                        return null;
+                    }
+
+                    var op = p.Value.GetProperty("op").GetString();
+                    if (p.Value.GetProperty("right").ValueKind == JsonValueKind.False)
+                    {
+                        return $"{left} missing";
+                    }
+
+                    return op is "==" or "in" ? $"{left} {right}" : $"{left} {op} {right}";
+                case "set":
+                    var set = p.Value.GetProperty("set").GetString() ?? "";
+                    sets.Add(set.TrimStart('@'));
+                    var elem = Expr(p.Value.GetProperty("elem"), sets);
+                    if (elem is null)
+                    {
+                        return null;
+                    }
+
+                    var inner = "";
+                    if (p.Value.TryGetProperty("stmt", out var st))
+                    {
+                        foreach (var s in st.EnumerateArray())
+                        {
+                            var x = Statement(s, sets, ref packets);
+                            if (x is null)
+                            {
+                                return null;
+                            }
+
+                            inner += " " + x;
+                        }
+                    }
+
+                    return $"{p.Value.GetProperty("op").GetString()} {set} {{ {elem}{inner} }}";
+                case "limit":
+                    var over = p.Value.TryGetProperty("inv", out var inv) && inv.GetBoolean() ? "over " : "";
+                    var burst = p.Value.TryGetProperty("burst", out var b) ? $" burst {b.GetRawText()} packets" : "";
+                    return $"limit rate {over}{p.Value.GetProperty("rate").GetRawText()}/{p.Value.GetProperty("per").GetString()}{burst}";
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Expr(JsonElement e, List<string> sets)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                var s = e.GetString()!;
+                if (s.StartsWith('@'))
+                {
+                    sets.Add(s[1..]);
+                }
+
+                return s;
+            case JsonValueKind.Number:
+                return e.GetRawText();
+            case JsonValueKind.True or JsonValueKind.False:
+                return e.ValueKind == JsonValueKind.True ? "exists" : "missing";
+            case JsonValueKind.Array:
+                var items = new List<string>();
+                foreach (var x in e.EnumerateArray())
+                {
+                    var t = Expr(x, sets);
+                    if (t is null)
+                    {
+                        return null;
+                    }
+
+                    items.Add(t);
+                }
+
+                return items.Count == 1 ? items[0] : "{ " + string.Join(", ", items) + " }";
+            case JsonValueKind.Object:
+                break;
+            default:
+                return null;
+        }
+
+        foreach (var p in e.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "payload":
+                    return $"{p.Value.GetProperty("protocol").GetString()} {p.Value.GetProperty("field").GetString()}";
+                case "meta":
+                    return $"meta {p.Value.GetProperty("key").GetString()}";
+                case "ct":
+                    return $"ct {p.Value.GetProperty("key").GetString()}";
+                case "fib":
+                    var flags = p.Value.TryGetProperty("flags", out var f) ? string.Join(' ', f.EnumerateArray().Select(x => x.GetString())) : "";
+                    return $"fib {flags} {p.Value.GetProperty("result").GetString()}".Replace("  ", " ", StringComparison.Ordinal);
+                case "tcp option":
+                    return $"tcp option {p.Value.GetProperty("name").GetString()}";
+                case "set":
+                    var list = new List<string>();
+                    foreach (var x in p.Value.EnumerateArray())
+                    {
+                        var t = Expr(x, sets);
+                        if (t is null)
+                        {
+                            return null;
+                        }
+
+                        list.Add(t);
+                    }
+
+                    return "{ " + string.Join(", ", list) + " }";
+                case "&":
+                    var a = Expr(p.Value[0], sets);
+                    var m = p.Value[1].ValueKind == JsonValueKind.Array ? "(" + string.Join(" | ", p.Value[1].EnumerateArray().Select(x => x.GetString())) + ")" : Expr(p.Value[1], sets);
+                    return a is null || m is null ? null : $"{a} & {m}";
+                case "concat":
+                    var parts = new List<string>();
+                    foreach (var x in p.Value.EnumerateArray())
+                    {
+                        var t = Expr(x, sets);
+                        if (t is null)
+                        {
+                            return null;
+                        }
+
+                        parts.Add(t);
+                    }
+
+                    return string.Join(" . ", parts);
+                case "elem":
+                    var val = Expr(p.Value.GetProperty("val"), sets);
+                    var timeout = p.Value.TryGetProperty("timeout", out var to) ? $" timeout {to.GetRawText()}s" : "";
+                    return val is null ? null : val + timeout;
+                case "prefix":
+                    return $"{p.Value.GetProperty("addr").GetString()}/{p.Value.GetProperty("len").GetRawText()}";
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string Seconds(long s) => s <= 0 ? "as long as the daemon decides" : OperatorActions.Format(TimeSpan.FromSeconds(s));
+}

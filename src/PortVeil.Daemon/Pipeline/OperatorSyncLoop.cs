@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using PortVeil.Core;
+using PortVeil.Daemon.Operations;
+using PortVeil.Enforcement;
+using PortVeil.Enforcement.Allowlist;
+using PortVeil.Enforcement.Policy;
+using PortVeil.Storage;
+
+namespace PortVeil.Daemon.Pipeline;
+
+/// <summary>
+/// Brings into the running daemon what operators did through the database (`portveil bans|allow …` run while the
+/// daemon runs): every second it loads the stored allow entries into the live allowlist (and the kernel's allow
+/// sets), tells the policy and the enforcer of bans ended by hand (so neither restores them), and of manual bans
+/// made elsewhere (so the policy does not ban them again and the watchdog restores them after a flush).
+/// </summary>
+/// <remarks>
+/// One second: an operator who just typed `allow add` expects the daemon to honour it before the next scan does
+/// damage; the cost is three indexed queries per second on a database that is otherwise written in batches.
+/// </remarks>
+internal sealed class OperatorSyncLoop
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Queries look back this far beyond the last pass, so a clock step or a slow pass loses nothing; seen ids are skipped.</summary>
+    private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(30);
+
+    private readonly IBanStore _bans;
+    private readonly IAllowStore _allow;
+    private readonly LiveAllowlist _allowlist;
+    private readonly AllowlistPusher? _pusher;
+    private readonly BanPolicy _policy;
+    private readonly IBanEnforcer? _enforcer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
+    private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
+    private DateTimeOffset _since;
+    private long _passes;
+
+    public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
+        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null)
+    {
+        _bans = bans;
+        _allow = allow;
+        _allowlist = allowlist;
+        _pusher = pusher;
+        _policy = policy;
+        _enforcer = enforcer;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _since = _time.GetUtcNow();
+    }
+
+    /// <summary>Passes completed (tests wait on it).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        do
+        {
+            try
+            {
+                await SyncOnceAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is StorageException or Enforcement.Nftables.NftException or InvalidOperationException)
+            {
+                // The database or the kernel is briefly unavailable: kernel bans keep working; try again next second.
+                LogMessages.OperatorSyncFailed(_logger, e);
+            }
+
+            Interlocked.Increment(ref _passes);
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    internal async Task SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        _allowlist.SetOperatorEntries(await OperatorActions.LoadOperatorEntriesAsync(_allow, cancellationToken));
+        if (_pusher is not null)
+        {
+            await _pusher.PushIfChangedAsync();
+        }
+
+        var now = _time.GetUtcNow();
+        var from = _since - Overlap;
+        var unbans = new List<SourceKey>();
+        foreach (var s in await _bans.ListBansEndedSinceAsync(from, cancellationToken))
+        {
+            if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seenEnded.TryAdd(s.Ban.Id, now))
+            {
+                continue;
+            }
+
+            var target = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
+            _policy.Release(target);
+            if (KernelKey(target) is { } key)
+            {
+                unbans.Add(key);
+            }
+        }
+
+        var bans = new List<BanRequest>();
+        foreach (var s in await _bans.ListBansStartedSinceAsync(from, cancellationToken))
+        {
+            var b = s.Ban;
+            if (b.Detector is not null || b.DryRun || !s.IsActiveAt(now) || !_seenStarted.TryAdd(b.Id, now))
+            {
+                continue;
+            }
+
+            var target = new NetPrefix(b.Target.Address, b.Target.PrefixLength);
+            _policy.Restore(target, b.ExpiresAt);
+            if (KernelKey(target) is { } key)
+            {
+                bans.Add(new BanRequest(key, b.ExpiresAt - now));
+            }
+        }
+
+        // The element is already in the kernel when the CLI could reach it; these calls are idempotent and make the
+        // enforcer's own record agree (an unbanned source is not restored by the watchdog, a manual ban is).
+        if (_enforcer is not null && unbans.Count > 0)
+        {
+            await _enforcer.UnbanAsync(unbans, cancellationToken);
+        }
+
+        if (_enforcer is not null && bans.Count > 0)
+        {
+            await _enforcer.BanAsync(bans, cancellationToken);
+        }
+
+        Forget(_seenStarted, now - Overlap - Overlap);
+        Forget(_seenEnded, now - Overlap - Overlap);
+        _since = now;
+    }
+
+    private static void Forget(Dictionary<Guid, DateTimeOffset> seen, DateTimeOffset before)
+    {
+        foreach (var (id, at) in seen)
+        {
+            if (at < before)
+            {
+                seen.Remove(id);
+            }
+        }
+    }
+
+    private static SourceKey? KernelKey(NetPrefix target) =>
+        target.IsSingleAddress ? SourceKey.ForAddress(target.Network)
+        : !target.IsIPv4 && target.Length == 64 ? SourceKey.ForPrefix64(target.Network)
+        : null;
+}
