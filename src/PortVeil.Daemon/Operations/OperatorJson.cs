@@ -165,6 +165,7 @@ public static class OperatorJson
             ["timeout_s"] = e.KernelElement is { } k ? (long)k.Timeout.TotalSeconds : null,
             ["remaining_s"] = e.KernelElement is { } k2 ? (long)k2.Remaining.TotalSeconds : null,
             ["packets_dropped"] = e.KernelElement?.Packets,
+            ["passed_gating"] = e.PassedGating,
             ["rule"] = e.DroppingRule is { } r ? new JsonObject
             {
                 ["chain"] = r.Chain,
