@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using PortVeil.Cli.Operator;
+using PortVeil.Daemon.Operations;
 using Spectre.Console;
 
 namespace PortVeil.Cli.Commands;

@@ -40,7 +40,7 @@ internal static class ExplainCommand
             var o = session.Output;
             if (o.IsJson)
             {
-                o.Json(Json(e, session));
+                o.Json(OperatorJson.Explanation(e));
             }
             else
             {
@@ -80,7 +80,7 @@ internal static class ExplainCommand
             var o = session.Output;
             if (o.IsJson)
             {
-                o.Json(Json(rules));
+                o.Json(OperatorJson.Rules(rules));
                 return ExitCodes.Ok;
             }
 
@@ -128,92 +128,4 @@ internal static class ExplainCommand
         });
         return command;
     }
-
-    private static JsonObject Json(BanExplanation e, OperatorSession session)
-    {
-        JsonObject? ban = null;
-        if (e.Ban is { } s)
-        {
-            var b = s.Ban;
-            ban = new JsonObject
-            {
-                ["id"] = b.Id.ToString("D"),
-                ["target"] = b.Target.ToString(),
-                ["origin"] = b.Detector is null ? "manual" : "detector",
-                ["reason"] = b.Reason,
-                ["detector"] = b.Detector is { } d ? ScanNames.Of(d) : null,
-                ["scan"] = ScanNames.Of(b.Scan),
-                ["tool"] = ScanNames.Of(b.Tool),
-                ["started_at"] = OperatorJson.Time(b.StartedAt),
-                ["expires_at"] = OperatorJson.Time(b.ExpiresAt),
-                ["ended_at"] = OperatorJson.Time(s.EndedAt),
-                ["end_reason"] = s.EndReason?.ToString().ToLowerInvariant(),
-                ["escalation_level"] = b.EscalationLevel,
-                ["dry_run"] = b.DryRun,
-            };
-        }
-
-        JsonObject kernel = new()
-        {
-            ["read"] = e.KernelProblem is null,
-            ["problem"] = e.KernelProblem ?? session.KernelProblem,
-            ["set"] = e.KernelSet,
-            ["element"] = e.KernelElement?.Source.ToString(),
-            ["timeout_s"] = e.KernelElement is { } k ? (long)k.Timeout.TotalSeconds : null,
-            ["remaining_s"] = e.KernelElement is { } k2 ? (long)k2.Remaining.TotalSeconds : null,
-            ["packets_dropped"] = e.KernelElement?.Packets,
-            ["rule"] = e.DroppingRule is { } r ? new JsonObject
-            {
-                ["chain"] = r.Chain,
-                ["hook"] = e.DroppingChain?.Hook,
-                ["priority"] = e.DroppingChain?.Priority,
-                ["handle"] = r.Handle,
-                ["text"] = r.Text,
-            } : null,
-        };
-        return new JsonObject
-        {
-            ["address"] = e.Address.ToString(),
-            ["banned"] = e.Active,
-            ["ban"] = ban,
-            ["incidents"] = new JsonArray([.. e.Incidents.Select(i => (JsonNode)OperatorJson.Incident(i))]),
-            ["kernel"] = kernel,
-            ["account"] = OperatorJson.Strings(e.Account),
-        };
-    }
-
-    private static JsonObject Json(RuleSetExplanation rules) => new()
-    {
-        ["table"] = rules.Table,
-        ["nft_version"] = rules.NftVersion,
-        ["unknown_rules"] = rules.UnknownRules,
-        ["sets"] = new JsonArray([.. rules.Sets.Select(s => (JsonNode)new JsonObject
-        {
-            ["name"] = s.Name,
-            ["type"] = s.Type,
-            ["flags"] = OperatorJson.Strings(s.Flags),
-            ["elements"] = s.Elements,
-            ["timeout_s"] = s.TimeoutSeconds,
-            ["known"] = s.Known,
-            ["explanation"] = s.Explanation,
-        })]),
-        ["chains"] = new JsonArray([.. rules.Chains.Select(c => (JsonNode)new JsonObject
-        {
-            ["name"] = c.Name,
-            ["hook"] = c.Hook,
-            ["priority"] = c.Priority,
-            ["policy"] = c.Policy,
-            ["explanation"] = c.Explanation,
-            ["rules"] = new JsonArray([.. c.Rules.Select(r => (JsonNode)new JsonObject
-            {
-                ["handle"] = r.Handle,
-                ["text"] = r.Text,
-                ["known"] = r.Known,
-                ["explanation"] = r.Explanation,
-                ["sets"] = OperatorJson.Strings(r.Sets),
-                ["packets"] = r.Packets,
-                ["raw"] = r.Known ? null : JsonNode.Parse(r.Raw),
-            })]),
-        })]),
-    };
 }

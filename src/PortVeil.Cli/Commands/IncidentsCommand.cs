@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PortVeil.Cli.Operator;
+using PortVeil.Daemon.Operations;
 using PortVeil.Core;
 using PortVeil.Daemon.Options.Types;
 using Spectre.Console;

@@ -30,6 +30,13 @@ internal static class OperatorVerb
                 await error.WriteLineAsync($"portveil: {e.Message}");
                 return ExitCodes.Failed;
             }
+#pragma warning disable CA1031 // An operator gets one line and an exit code, never a stack trace; the type names the bug.
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await error.WriteLineAsync($"portveil: unexpected {e.GetType().Name}: {e.Message} (please report this as a bug)");
+                return ExitCodes.Failed;
+            }
+#pragma warning restore CA1031
         });
     }
 

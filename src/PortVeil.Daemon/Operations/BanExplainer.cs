@@ -25,9 +25,7 @@ public static class BanExplainer
             lines.Add(ev.Tool == ScannerTool.Unknown
                 ? "Fingerprint: no scanner tool matched its packets."
                 : $"Fingerprint: its packets match {ScanNames.Of(ev.Tool)}" + (ev.FingerprintDetail is { Length: > 0 } d ? $" ({d})." : "."));
-            lines.Add(ev.OpenPortsReached.Count == 0
-                ? "Exposure: it reached no open port before the verdict, so it learned no open port."
-                : $"Exposure: before the verdict it had reached {Plural(ev.OpenPortsReached.Count, "open port")} ({Ports(ev.OpenPortsReached)}); it may have learned that {(ev.OpenPortsReached.Count == 1 ? "this port is" : "these ports are")} open.");
+            lines.Add(ExposureSentence(e, ev, v.Source.IsPrefix));
             if (ev.GroupMembers.Count > 0)
             {
                 lines.Add($"It scanned together with {Plural(ev.GroupMembers.Count, "other source")} ({string.Join(", ", ev.GroupMembers.Take(8))}{(ev.GroupMembers.Count > 8 ? ", …" : "")}): a distributed scan.");
@@ -83,6 +81,25 @@ public static class BanExplainer
             _ => "it expired",
         };
         return $"{e.Address} is not banned now. It was banned{target} {who} from {Time(b.StartedAt)} until {Time(e.Ban.EndedAt ?? b.ExpiresAt)}, when {end}; {level}. Reason: {b.Reason}.{dry}";
+    }
+
+    private static string ExposureSentence(BanExplanation e, Evidence ev, bool prefix)
+    {
+        if (ev.OpenPortsReached.Count == 0)
+        {
+            return "Exposure: it reached no open port before the verdict, so it learned no open port.";
+        }
+
+        var reached = $"{Plural(ev.OpenPortsReached.Count, "open port")} ({Ports(ev.OpenPortsReached)})";
+        var set = e.Address.IsIPv4 ? "@known4" : "@known6";
+        return e.PassedGating switch
+        {
+            false when !prefix =>
+                $"Exposure: it sent connection attempts to {reached} before the verdict, but first-contact gating dropped every first SYN and it never passed (it is not in {set}), so it learned no open port: to it they look filtered.",
+            true =>
+                $"Exposure: before the verdict it had reached {reached}, and it passed first-contact gating (it is in {set}): it may have learned that {(ev.OpenPortsReached.Count == 1 ? "this port is" : "these ports are")} open.",
+            _ => $"Exposure: before the verdict it had reached {reached}; it may have learned that {(ev.OpenPortsReached.Count == 1 ? "this port is" : "these ports are")} open.",
+        };
     }
 
     private static string PacketsSentence(Verdict v, Evidence ev)

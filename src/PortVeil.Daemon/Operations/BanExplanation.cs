@@ -31,6 +31,13 @@ public sealed record BanExplanation
     /// <summary>Hook and priority of the chain holding <see cref="DroppingRule"/>.</summary>
     public ExplainedChain? DroppingChain { get; init; }
 
+    /// <summary>
+    /// With first-contact gating on: whether the address is in @known4/@known6, i.e. ever had a retransmitted SYN
+    /// accepted. False means every SYN it sent to a served port was dropped, so it learned no open port. Null when
+    /// gating is off or the kernel was not read.
+    /// </summary>
+    public bool? PassedGating { get; init; }
+
     /// <summary>Why the kernel part is missing (not read, table absent); null when it was read.</summary>
     public string? KernelProblem { get; init; }
 

@@ -394,6 +394,12 @@ public sealed class OperatorActions
                 else
                 {
                     var rules = RuleSetExplainer.Explain(json);
+                    var known = address.IsIPv4 ? PortVeilRuleset.Known4 : PortVeilRuleset.Known6;
+                    if (rules.Sets.Any(s => s.Name == known))
+                    {
+                        explanation = explanation with { PassedGating = RuleSetExplainer.SetContains(json, known, address) };
+                    }
+
                     foreach (var k in await _kernel.ListAsync(ct))
                     {
                         if (k.Source == SourceKey.ForAddress(address) || (!address.IsIPv4 && k.Source == SourceKey.ForPrefix64(address)))

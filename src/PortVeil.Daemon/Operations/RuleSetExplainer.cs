@@ -55,6 +55,31 @@ public static class RuleSetExplainer
         return new RuleSetExplanation(table, version, sets, explained);
     }
 
+    /// <summary>True when set <paramref name="set"/> of the listing holds <paramref name="address"/> (a bare value or an element with a timeout).</summary>
+    public static bool SetContains(string listingJson, string set, Core.NetAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(listingJson);
+        using var doc = JsonDocument.Parse(listingJson);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("set", out var s) || s.GetProperty("name").GetString() != set || !s.TryGetProperty("elem", out var elems))
+            {
+                continue;
+            }
+
+            foreach (var e in elems.EnumerateArray())
+            {
+                var value = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("elem", out var inner) ? inner.GetProperty("val") : e;
+                if (value.ValueKind == JsonValueKind.String && Core.NetAddress.TryParse(value.GetString(), out var a) && a == address)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static ExplainedSet ExplainSet(JsonElement s)
     {
         var name = s.GetProperty("name").GetString()!;

@@ -59,11 +59,11 @@ internal sealed class AllowlistPusher : IDisposable
             sorted.Add(e.Prefix);
         }
 
-        // First address ascending, widest first: each block is either inside the last kept one or after it.
+        // First address ascending, widest (latest end) first: each block is either inside the last kept one or after it.
         sorted.Sort(static (a, b) =>
         {
             var c = a.First.CompareTo(b.First);
-            return c != 0 ? c : a.Length.CompareTo(b.Length) == 0 ? 0 : b.Last.CompareTo(a.Last);
+            return c != 0 ? c : b.Last.CompareTo(a.Last);
         });
         var kept = new List<(NetAddress, int)>(sorted.Count);
         NetPrefix? last = null;

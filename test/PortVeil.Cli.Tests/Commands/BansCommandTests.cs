@@ -126,4 +126,18 @@ public sealed class BansCommandTests : IDisposable
         Assert.Equal(78, exit);
         Assert.Contains("policy.ban_time", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_corrupt_database_gives_one_clear_line_and_exit_1_not_a_stack_trace()
+    {
+        File.WriteAllBytes(_state.DatabasePath, [.. Enumerable.Repeat((byte)0x5A, 8192)]);
+
+        var (exit, stdout, stderr) = _state.RunNoKernel("bans", "list");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("portveil: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(_state.DatabasePath, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
 }

@@ -71,6 +71,29 @@ public class OperatorCliWithDaemonTests
     }
 
     [Fact]
+    public async Task With_first_contact_gating_explain_ban_says_whether_the_nmap_scanner_learned_the_open_port_as_nmap_reports()
+    {
+        await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);
+        await lab.StartAsync();
+        var scanner = lab.Lab.Scanners[0];
+        var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "-r", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "22,1000-1300");
+        await WaitUntilAsync(async () => (await lab.KernelBansAsync()).Contains(scanner.IPv4));
+        await lab.Daemon!.Writer!.FlushAsync();
+        using var cli = new CliRun(lab.Lab.Server.Name, lab.DatabasePath);
+
+        var (exit, stdout, stderr) = cli.Run("explain", "ban", scanner.IPv4, "-o", "json");
+
+        Assert.True(exit == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var incident = root.GetProperty("incidents").EnumerateArray().First();
+        Assert.Contains(22, incident.GetProperty("open_ports_reached").EnumerateArray().Select(p => p.GetInt32()));
+        var passed = root.GetProperty("kernel").GetProperty("passed_gating").GetBoolean();
+        Assert.Equal(scan.OpenPorts.Count > 0, passed);
+        var exposure = root.GetProperty("account").EnumerateArray().Select(a => a.GetString()!).Single(a => a.StartsWith("Exposure:", StringComparison.Ordinal));
+        Assert.Contains(passed ? "it passed first-contact gating" : "so it learned no open port: to it they look filtered", exposure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Allow_entries_manual_bans_and_unbans_made_by_the_CLI_reach_the_running_daemon()
     {
         await using var lab = new DaemonLab(scanners: 0, clients: 0, 22);

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PortVeil.Core;
-using PortVeil.Daemon.Operations;
 using PortVeil.Storage;
 
-namespace PortVeil.Cli.Operator;
+namespace PortVeil.Daemon.Operations;
 
 /// <summary>
-/// The JSON shapes of the operator verbs. Field names are snake_case and stable (docs/cli.md lists them); times are
-/// UTC ISO 8601 with milliseconds; durations are whole seconds; enum values use their stable lower-case names.
+/// The JSON shapes of the operator verbs and the HTTP API, in one place so both say the same thing. Field names are
+/// snake_case and stable (docs/cli.md lists them); times are UTC ISO 8601 with milliseconds; durations are whole
+/// seconds; enum values use their stable lower-case names.
 /// </summary>
-internal static class OperatorJson
+public static class OperatorJson
 {
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
@@ -131,4 +131,93 @@ internal static class OperatorJson
 
         return names.Count == 0 ? "none" : string.Join(',', names);
     }
+
+    public static JsonObject Explanation(BanExplanation e)
+    {
+        JsonObject? ban = null;
+        if (e.Ban is { } s)
+        {
+            var b = s.Ban;
+            ban = new JsonObject
+            {
+                ["id"] = b.Id.ToString("D"),
+                ["target"] = b.Target.ToString(),
+                ["origin"] = b.Detector is null ? "manual" : "detector",
+                ["reason"] = b.Reason,
+                ["detector"] = b.Detector is { } d ? ScanNames.Of(d) : null,
+                ["scan"] = ScanNames.Of(b.Scan),
+                ["tool"] = ScanNames.Of(b.Tool),
+                ["started_at"] = Time(b.StartedAt),
+                ["expires_at"] = Time(b.ExpiresAt),
+                ["ended_at"] = Time(s.EndedAt),
+                ["end_reason"] = s.EndReason?.ToString().ToLowerInvariant(),
+                ["escalation_level"] = b.EscalationLevel,
+                ["dry_run"] = b.DryRun,
+            };
+        }
+
+        JsonObject kernel = new()
+        {
+            ["read"] = e.KernelProblem is null,
+            ["problem"] = e.KernelProblem,
+            ["set"] = e.KernelSet,
+            ["element"] = e.KernelElement?.Source.ToString(),
+            ["timeout_s"] = e.KernelElement is { } k ? (long)k.Timeout.TotalSeconds : null,
+            ["remaining_s"] = e.KernelElement is { } k2 ? (long)k2.Remaining.TotalSeconds : null,
+            ["packets_dropped"] = e.KernelElement?.Packets,
+            ["passed_gating"] = e.PassedGating,
+            ["rule"] = e.DroppingRule is { } r ? new JsonObject
+            {
+                ["chain"] = r.Chain,
+                ["hook"] = e.DroppingChain?.Hook,
+                ["priority"] = e.DroppingChain?.Priority,
+                ["handle"] = r.Handle,
+                ["text"] = r.Text,
+            } : null,
+        };
+        return new JsonObject
+        {
+            ["address"] = e.Address.ToString(),
+            ["banned"] = e.Active,
+            ["ban"] = ban,
+            ["incidents"] = new JsonArray([.. e.Incidents.Select(i => (JsonNode)Incident(i))]),
+            ["kernel"] = kernel,
+            ["account"] = Strings(e.Account),
+        };
+    }
+
+    public static JsonObject Rules(RuleSetExplanation rules) => new()
+    {
+        ["table"] = rules.Table,
+        ["nft_version"] = rules.NftVersion,
+        ["unknown_rules"] = rules.UnknownRules,
+        ["sets"] = new JsonArray([.. rules.Sets.Select(s => (JsonNode)new JsonObject
+        {
+            ["name"] = s.Name,
+            ["type"] = s.Type,
+            ["flags"] = Strings(s.Flags),
+            ["elements"] = s.Elements,
+            ["timeout_s"] = s.TimeoutSeconds,
+            ["known"] = s.Known,
+            ["explanation"] = s.Explanation,
+        })]),
+        ["chains"] = new JsonArray([.. rules.Chains.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Name,
+            ["hook"] = c.Hook,
+            ["priority"] = c.Priority,
+            ["policy"] = c.Policy,
+            ["explanation"] = c.Explanation,
+            ["rules"] = new JsonArray([.. c.Rules.Select(r => (JsonNode)new JsonObject
+            {
+                ["handle"] = r.Handle,
+                ["text"] = r.Text,
+                ["known"] = r.Known,
+                ["explanation"] = r.Explanation,
+                ["sets"] = Strings(r.Sets),
+                ["packets"] = r.Packets,
+                ["raw"] = r.Known ? null : JsonNode.Parse(r.Raw),
+            })]),
+        })]),
+    };
 }
