@@ -191,7 +191,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
-        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger);
+        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
+using PortVeil.Daemon.Notifications;
 using PortVeil.Daemon.Operations;
 using PortVeil.Enforcement;
 using PortVeil.Enforcement.Allowlist;
@@ -33,6 +34,7 @@ internal sealed class OperatorSyncLoop
     private readonly IBanEnforcer? _enforcer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IncidentNotifier? _notifier;
     // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
     private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
     private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
@@ -40,8 +42,9 @@ internal sealed class OperatorSyncLoop
     private long _passes;
 
     public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
-        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null)
+        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null)
     {
+        _notifier = notifier;
         _bans = bans;
         _allow = allow;
         _allowlist = allowlist;
@@ -96,6 +99,9 @@ internal sealed class OperatorSyncLoop
 
             var target = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
             _policy.Release(target);
+
+            // Lifted by the CLI or the API (both end the stored ban): the unban webhook fires here, once per ban.
+            _notifier?.OnUnban(s.Ban.Id, s.Ban.Target, s.EndReason.ToString()!.ToLowerInvariant(), s.Ban.OriginHost, s.EndedAt ?? now);
             if (KernelKey(target) is { } key)
             {
                 unbans.Add(key);
