@@ -99,6 +99,7 @@ public static class RuleSetExplainer
         PortVeilRuleset.Allow4 => "IPv4 allowlist (configuration, gateway, resolvers, own addresses, admin SSH, `portveil allow add`): never dropped, logged or counted.",
         PortVeilRuleset.Allow6 => "IPv6 allowlist: never dropped, logged or counted.",
         PortVeilRuleset.Served => "Ports this host serves (protocol . port), kept current by the daemon from listening sockets and Docker's DNAT rules.",
+        PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Members of decoy cohorts (nmap -D): restricted, not banned; only raw probes and non-TCP flows from them are dropped, each element with its own timeout.",
         PortVeilRuleset.Tripwire => "Tripwire ports: nothing serves them, so touching one is strong evidence of a scan.",
         PortVeilRuleset.Known4 or PortVeilRuleset.Known6 => $"Sources that passed first-contact gating; they are accepted at once for {Seconds(timeout)} after their last connection.",
         PortVeilRuleset.Pending4 or PortVeilRuleset.Pending6 => $"Sources whose first SYN was held by first-contact gating, remembered {Seconds(timeout)} while waiting for the retransmit.",
@@ -193,6 +194,21 @@ public static class RuleSetExplainer
                 if (Has("icmpv6 type {") && Has("nd-neighbor-solicit") && Ends("accept"))
                 {
                     return "Always accepts IPv6 neighbour discovery and multicast listener messages, without which IPv6 stops working.";
+                }
+
+                if (Has("ct state invalid") && Has("pv:stealth"))
+                {
+                    return "Logs stealth probes (FIN, NULL, XMAS, Maimon: invalid TCP with no SYN, no RST and no plain ACK) under one table-wide rate limit, so the detectors can ban the scanner; the next rule drops them.";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("l4proto != tcp") && Ends("drop"))
+                {
+                    return $"Decoy suspects ({family}): their new non-TCP flows are dropped; the address may only have been forged by a scanner (nmap -D).";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("sack-perm missing") && Ends("drop"))
+                {
+                    return $"Decoy suspects ({family}): TCP without SACK-permitted (raw scanner probes forged in the address's name) is dropped; a real host there, whose OS sends SACK-permitted, still connects.";
                 }
 
                 if (Has("ct state invalid") && Ends("drop"))
@@ -470,7 +486,17 @@ public static class RuleSetExplainer
                 case "&":
                     var a = Expr(p.Value[0], sets);
                     var m = p.Value[1].ValueKind == JsonValueKind.Array ? "(" + string.Join(" | ", p.Value[1].EnumerateArray().Select(x => x.GetString())) + ")" : Expr(p.Value[1], sets);
+                    if (m is not null && m.Contains(" | ", StringComparison.Ordinal) && !m.StartsWith('('))
+                    {
+                        m = "(" + m + ")";
+                    }
+
                     return a is null || m is null ? null : $"{a} & {m}";
+                case "|":
+                    // libnftables nests flag unions pairwise: {"|": [{"|": ["fin", "syn"]}, "rst"]}.
+                    var left = Expr(p.Value[0], sets);
+                    var right = Expr(p.Value[1], sets);
+                    return left is null || right is null ? null : $"{left} | {right}";
                 case "concat":
                     var parts = new List<string>();
                     foreach (var x in p.Value.EnumerateArray())
