@@ -35,9 +35,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private ServedPortWatcher? _served;
     private NflogSource? _nflog;
     private DetectionLoop? _detection;
-    private VerdictChannel? _verdicts;
-    private BanLoop? _banLoop;
-    private Task? _banTask;
+    private BanStage? _banStage;
     private Task? _maintenanceTask;
     private Thread? _allowlistThread;
     private BanPolicy? _policy;
@@ -51,16 +49,19 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Bans put into the kernel since start.</summary>
-    public long Bans => _banLoop?.Bans ?? 0;
+    public long Bans => _banStage?.Bans ?? 0;
 
     /// <summary>Kernel bans that failed (the incidents are still recorded).</summary>
-    public long BanFailures => _banLoop?.BanFailures ?? 0;
+    public long BanFailures => _banStage?.BanFailures ?? 0;
 
     /// <summary>Packet events the engine has processed.</summary>
     public long Events => _detection?.Events ?? 0;
 
     /// <summary>Deciding packet → element in the kernel set, for every ban made since start.</summary>
-    public LatencyRecorder? BanLatency => _banLoop?.BanLatency;
+    public LatencyRecorder? BanLatency => _banStage?.Timings.Total;
+
+    /// <summary>The ban path split into its stages (sensor, engine, policy, kernel), for every ban since start.</summary>
+    public BanPathTimings? BanTimings => _banStage?.Timings;
 
     public EventWriter? Writer => _writer;
 
@@ -105,10 +106,13 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         await RestoreBansAsync(cancellationToken);
 
-        _verdicts = new VerdictChannel();
-        var engine = new DetectionEngine(_stages.Detection, _verdicts);
+        // Verdicts are decided and enforced on the detection thread (BanStage explains why).
+        _banStage = new BanStage(_policy, _enforcer, _writer, _stages.HostName, _logger);
+        var engine = new DetectionEngine(_stages.Detection, _banStage);
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
-        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer));
+        var nflog = _nflog;
+        _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
+        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer), ns);
 
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;
@@ -116,8 +120,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _detection.OnServedPortsChanged(new ServedPortsChange(first.Current, [], first.Current));
         _detection.Start();
 
-        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger);
-        _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
 
@@ -224,19 +226,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         if (_detection?.Fault is { } fault)
         {
             LogMessages.DetectionFault(_logger, fault);
-        }
-
-        _verdicts?.Complete();
-        if (_banTask is not null)
-        {
-            try
-            {
-                await _banTask;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
         }
 
         if (_maintenanceTask is not null)

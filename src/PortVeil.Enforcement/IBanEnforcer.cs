@@ -16,6 +16,13 @@ public interface IBanEnforcer
     /// <summary>Bans every source in one transaction; a source already banned gets the new duration.</summary>
     Task BanAsync(IReadOnlyList<BanRequest> bans, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="BanAsync"/> for a dedicated thread that must not hop: returns when the kernel has the bans. The
+    /// default waits for <see cref="BanAsync"/>; <see cref="Nftables.NftEnforcer"/> runs the transaction on the
+    /// calling thread.
+    /// </summary>
+    void Ban(IReadOnlyList<BanRequest> bans) => BanAsync(bans).GetAwaiter().GetResult();
+
     /// <summary>Lifts the bans of every source in one transaction; sources not banned are ignored.</summary>
     Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default);
 

@@ -21,11 +21,15 @@ internal sealed class DetectionLoop : IDisposable
     private readonly EventMinuteAggregator? _aggregator;
     private readonly ConcurrentQueue<ServedPortsChange> _servedChanges = new();
     private readonly Thread _thread;
+    private readonly string? _networkNamespacePath;
     private volatile bool _stopping;
     private long _events;
 
-    public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator)
+    /// <param name="networkNamespacePath">The namespace the thread joins first, so that bans made from it (the
+    /// engine's verdict sink runs here) run libnftables on this thread; null stays in the process's namespace.</param>
+    public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator, string? networkNamespacePath = null)
     {
+        _networkNamespacePath = networkNamespacePath;
         _source = source;
         _engine = engine;
         _aggregator = aggregator;
@@ -47,6 +51,7 @@ internal sealed class DetectionLoop : IDisposable
         long lastFlush = 0;
         try
         {
+            Enforcement.Interop.NetworkNamespaceJoin.JoinCurrentThread(_networkNamespacePath);
             while (!_stopping)
             {
                 ApplyServedChanges();
