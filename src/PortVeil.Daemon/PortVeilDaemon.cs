@@ -60,6 +60,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Deciding packet → element in the kernel set, for every ban made since start.</summary>
     public LatencyRecorder? BanLatency => _banStage?.Timings.Total;
 
+    /// <summary>
+    /// `sensor.realtime_priority` as granted to the NFLOG reader and detection threads: -1 not asked (or not started
+    /// yet), 0 granted, else the errno that refused it (EPERM = 1 without CAP_SYS_NICE).
+    /// </summary>
+    public (int Sensor, int Detection) RealtimeErrors => (_nflog?.RealtimeError ?? -1, _detection?.RealtimeError ?? -1);
+
     /// <summary>The ban path split into its stages (sensor, engine, policy, kernel), for every ban since start.</summary>
     public BanPathTimings? BanTimings => _banStage?.Timings;
 
@@ -89,6 +95,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             FlushTimeoutCentiseconds = _stages.Nflog.FlushTimeoutCentiseconds,
             ReceiveBufferSize = _stages.Nflog.ReceiveBufferSize,
             ChannelCapacity = _stages.Nflog.ChannelCapacity,
+            RealtimePriority = _stages.Nflog.RealtimePriority,
         };
 
         // Storage first: its errors (permissions, a corrupt file) are the clearest to report before anything runs.
@@ -112,7 +119,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
         var nflog = _nflog;
         _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
-        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer), ns);
+        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer), ns, _stages.Nflog.RealtimePriority);
 
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;

@@ -10,7 +10,7 @@ using PortVeil.TestSupport.Lab;
 namespace PortVeil.Benchmarks.Daemon;
 
 /// <summary>
-/// `ban-path-latency [SOURCES] [--batched] [--hping]` (root): the whole live path, measured per ban from the deciding
+/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO]` (root): the whole live path, measured per ban from the deciding
 /// packet's kernel timestamp (NFLOG) to the ban committed in the kernel set, through the real daemon: NFLOG socket →
 /// reader thread → detection thread (engine → policy → libnftables). A lab server runs the daemon; a scanner
 /// namespace sends SYNs to closed ports "from" SOURCES distinct documentation addresses, one source at a time.
@@ -24,12 +24,17 @@ namespace PortVeil.Benchmarks.Daemon;
 internal static class BanPathLatency
 {
     private const int SynsPerSource = 8;
+    private const int WarmUp = 20;
+
+    private static double Q(long[] sorted, double q) => sorted[(int)Math.Clamp(Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)] / 1e6;
 
     public static int Run(string[] args)
     {
         var sources = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 303) : 300;
         var batched = args.Contains("--batched");
         var hping = args.Contains("--hping");
+        var rt = Array.IndexOf(args, "--realtime");
+        var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : 0;
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
         var state = Directory.CreateTempSubdirectory("pv-banlat-");
@@ -43,7 +48,7 @@ internal static class BanPathLatency
                 Policy = new PolicyOptions { SubnetBanMembers = 256, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
                 HostName = "bench",
                 // Deliver every NFLOG message at once (no kernel batching) unless --batched: latency over syscalls.
-                Nflog = batched ? new() { QueueThreshold = 32 } : new() { QueueThreshold = 1 },
+                Nflog = new() { QueueThreshold = batched ? 32 : 1, RealtimePriority = realtime },
             });
             daemon.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
             try
@@ -55,6 +60,7 @@ internal static class BanPathLatency
                 }
 
                 Report(daemon, sent, batched, hping);
+                Console.WriteLine($"realtime priority {realtime}: granted (0) or errno — sensor {daemon.RealtimeErrors.Sensor}, detection {daemon.RealtimeErrors.Detection}");
             }
             finally
             {
@@ -125,6 +131,20 @@ internal static class BanPathLatency
         Row("policy decision", t.Decide);
         Row("nft transaction", t.Kernel);
         Row("TOTAL packet → in kernel", t.Total);
+        // Which bans were the slowest (1-based order): the first few carry JIT and first-use costs.
+        var totals = t.Total.Snapshot();
+        var decides = t.Decide.Snapshot();
+        var order = Enumerable.Range(0, totals.Length).OrderByDescending(i => totals[i]).Take(5);
+        Console.WriteLine("slowest bans: " + string.Join(", ", order.Select(i => string.Create(c, $"#{i + 1} {totals[i] / 1e6:F2} ms (decide {decides[i] / 1e6:F2})"))));
+        // The first bans JIT-compile the policy and enforcer (this bench runs without ReadyToRun); a daemon does that
+        // once in its life, so percentiles are also given without the first WarmUp bans.
+        if (totals.Length > WarmUp)
+        {
+            var warm = totals[WarmUp..];
+            Array.Sort(warm);
+            Console.WriteLine(string.Create(c, $"after {WarmUp} warm-up bans ({warm.Length}): p50 {Q(warm, 0.5):F3} ms, p90 {Q(warm, 0.9):F3} ms, p99 {Q(warm, 0.99):F3} ms, max {Q(warm, 1):F3} ms"));
+        }
+
         Console.WriteLine(string.Create(c, $"p50_ms {t.Total.QuantileMs(0.50):F3}"));
         Console.WriteLine(string.Create(c, $"p90_ms {t.Total.QuantileMs(0.90):F3}"));
         Console.WriteLine(string.Create(c, $"p99_ms {t.Total.QuantileMs(0.99):F3}"));

@@ -17,8 +17,9 @@ namespace PortVeil.Benchmarks.Enforcement;
 public static class BanLatencyProbe
 {
     /// <param name="gapMs">Idle time before each ban (0: back to back), as between bans in the daemon.</param>
-    /// <param name="onCallingThread">Ban with <see cref="NftEnforcer.Ban"/> from a thread joined to the namespace
-    /// (the daemon's way) instead of <see cref="NftEnforcer.BanAsync"/> (a hop to the context's thread and back).</param>
+    /// <param name="onCallingThread">Ban with <see cref="NftEnforcer.Ban"/> (the daemon's way: fresh bans as one
+    /// nf_tables netlink batch) instead of <see cref="NftEnforcer.BanAsync"/> (libnftables JSON on the context's
+    /// thread: a hop there and back).</param>
     public static void Run(TextWriter output, int count, NftEnforcerOptions options, int gapMs = 0, bool onCallingThread = false)
     {
         using var ns = NetworkNamespace.Create("lat");
@@ -36,7 +37,7 @@ public static class BanLatencyProbe
         }
 
         Array.Sort(samples);
-        output.WriteLine($"single bans: {count} (watchdog {options.Watchdog}, netlink monitor {options.NetlinkMonitor}, gap {gapMs} ms, {(onCallingThread ? "on the calling thread" : "queued to the context thread")}), p50 {Percentile(samples, 0.50):F3} ms, p90 {Percentile(samples, 0.90):F3} ms, "
+        output.WriteLine($"single bans: {count} (watchdog {options.Watchdog}, netlink monitor {options.NetlinkMonitor}, gap {gapMs} ms, {(onCallingThread ? "Ban: netlink fast path" : "BanAsync: libnftables on its thread")}), p50 {Percentile(samples, 0.50):F3} ms, p90 {Percentile(samples, 0.90):F3} ms, "
             + $"p99 {Percentile(samples, 0.99):F3} ms, max {samples[^1]:F3} ms; netlink fast path {enforcer.FastPathBans} (last errno {enforcer.LastFastPathError})");
     }
 

@@ -42,6 +42,8 @@ public sealed class NflogSource : IPacketSource
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private int _waiting;
     private long _lastReceivedNs;
+    private readonly int _realtimePriority;
+    private int _realtimeError = -1;
     private volatile bool _stopping;
     private long _messages;
     private long _packets;
@@ -54,6 +56,7 @@ public sealed class NflogSource : IPacketSource
         _socket = socket;
         ReceiveBufferSize = socket.ReceiveBufferSize;
         Groups = [.. options.Groups];
+        _realtimePriority = options.RealtimePriority;
         _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
         _channel = Channel.CreateBounded<PacketEvent>(new BoundedChannelOptions(options.ChannelCapacity)
         {
@@ -156,8 +159,19 @@ public sealed class NflogSource : IPacketSource
         }
     }
 
+    /// <summary>
+    /// -1 while the reader has not started or no real-time priority was asked for; 0 when the reader runs under
+    /// SCHED_FIFO at <see cref="NflogOptions.RealtimePriority"/>; else the errno that refused it.
+    /// </summary>
+    public int RealtimeError => Volatile.Read(ref _realtimeError);
+
     private unsafe void ReadLoop()
     {
+        if (_realtimePriority > 0)
+        {
+            Volatile.Write(ref _realtimeError, RealtimeThread.TrySetFifo(_realtimePriority));
+        }
+
         var writer = _channel.Writer;
         Exception? fault = null;
         fixed (byte* buffer = _buffer)

@@ -32,7 +32,20 @@ public class SensorBatchingConfigTests
         Assert.Equal(3, nflog.FlushTimeoutCentiseconds);
     }
 
+    [Fact]
+    public void Realtime_priority_is_off_by_default_and_reaches_the_sensor_options_when_set()
+    {
+        Assert.Equal(0, DaemonStages.From(Load("").Config).Nflog.RealtimePriority);
+
+        var r = Load("[sensor]\nrealtime_priority = 10\n");
+
+        Assert.Empty(r.Errors);
+        Assert.Equal(10, DaemonStages.From(r.Config).Nflog.RealtimePriority);
+    }
+
     [Theory]
+    [InlineData("realtime_priority = 100", "realtime_priority")]
+    [InlineData("realtime_priority = -1", "realtime_priority")]
     [InlineData("batch_packets = 0", "batch_packets")]
     [InlineData("batch_packets = 2000", "batch_packets")]
     [InlineData("batch_timeout = \"1ms\"", "batch_timeout")]
