@@ -33,7 +33,7 @@ public static class Program
                 {
                     Watchdog = !args.Contains("--no-watchdog"),
                     NetlinkMonitor = !args.Contains("--no-monitor"),
-                });
+                }, NamedInt(args, "--gap", 0), args.Contains("--inline"));
                 return 0;
             case "repair-latency":
                 RepairLatencyProbe.Run(Console.Out, CountArgument(args, 20), new NftEnforcerOptions { NetlinkMonitor = !args.Contains("--no-monitor") });
@@ -42,6 +42,12 @@ public static class Program
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
+    }
+
+    private static int NamedInt(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) ? n : fallback;
     }
 
     private static int CountArgument(string[] args, int fallback) =>

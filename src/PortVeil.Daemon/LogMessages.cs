@@ -46,6 +46,9 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Allowlist refresh failed")]
     public static partial void AllowlistRefreshFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1290, Level = LogLevel.Error, Message = "Handling the verdict on {Source} failed; detection goes on")]
+    public static partial void BanPathError(ILogger logger, Exception exception, string source);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Retention: pruned {Events} event rows, {Incidents} incidents, {Bans} ended bans")]
     public static partial void Pruned(ILogger logger, long events, long incidents, long bans);
 

@@ -40,9 +40,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private ServedPortWatcher? _served;
     private NflogSource? _nflog;
     private DetectionLoop? _detection;
-    private VerdictChannel? _verdicts;
-    private BanLoop? _banLoop;
-    private Task? _banTask;
+    private BanStage? _banStage;
     private Task? _maintenanceTask;
     private Task? _operatorSyncTask;
     private OperatorSyncLoop? _operatorSync;
@@ -78,7 +76,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     public DaemonStatus Status(bool withLatency = true)
     {
         var writer = _writer?.Stats;
-        var latency = _banLoop?.BanLatency;
+        var latency = _banStage?.Timings.Total;
         var hasLatency = withLatency && latency is { Count: > 0 };
         return new DaemonStatus
         {
@@ -99,27 +97,36 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Bans put into the kernel since start.</summary>
-    public long Bans => _banLoop?.Bans ?? 0;
+    public long Bans => _banStage?.Bans ?? 0;
 
     /// <summary>Restrictions (decoy-cohort suspects) put into the kernel since start; not counted in <see cref="Bans"/>.</summary>
-    public long Restrictions => _banLoop?.Restrictions ?? 0;
+    public long Restrictions => _banStage?.Restrictions ?? 0;
 
     /// <summary>Kernel bans that failed (the incidents are still recorded).</summary>
-    public long BanFailures => _banLoop?.BanFailures ?? 0;
+    public long BanFailures => _banStage?.BanFailures ?? 0;
 
     /// <summary>Packet events the engine has processed.</summary>
     public long Events => _detection?.Events ?? 0;
 
     /// <summary>Deciding packet → element in the kernel set, for every ban made since start.</summary>
-    public LatencyRecorder? BanLatency => _banLoop?.BanLatency;
+    public LatencyRecorder? BanLatency => _banStage?.Timings.Total;
+
+    /// <summary>
+    /// `sensor.realtime_priority` as granted to the NFLOG reader and detection threads: -1 not asked (or not started
+    /// yet), 0 granted, else the errno that refused it (EPERM = 1 without CAP_SYS_NICE).
+    /// </summary>
+    public (int Sensor, int Detection) RealtimeErrors => (_nflog?.RealtimeError ?? -1, _detection?.RealtimeError ?? -1);
+
+    /// <summary>The ban path split into its stages (sensor, engine, policy, kernel), for every ban since start.</summary>
+    public BanPathTimings? BanTimings => _banStage?.Timings;
 
     public EventWriter? Writer => _writer;
 
     /// <summary>
-    /// False once the detection thread has faulted or the ban loop has ended before a stop: the systemd watchdog
+    /// False once the detection thread (which also decides and enforces bans) has faulted: the systemd watchdog
     /// then withholds its pings and systemd restarts the daemon.
     /// </summary>
-    public bool IsHealthy() => _detection?.Fault is null && (_banTask is not { IsCompleted: true } || _stop.IsCancellationRequested);
+    public bool IsHealthy() => _detection?.Fault is null;
 
     public NftEnforcer? Enforcer => _enforcer;
 
@@ -153,6 +160,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             FlushTimeoutCentiseconds = _stages.Nflog.FlushTimeoutCentiseconds,
             ReceiveBufferSize = _stages.Nflog.ReceiveBufferSize,
             ChannelCapacity = _stages.Nflog.ChannelCapacity,
+            RealtimePriority = _stages.Nflog.RealtimePriority,
         };
 
         // Storage first: its errors (permissions, a corrupt file) are the clearest to report before anything runs.
@@ -174,11 +182,16 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         await RestoreBansAsync(cancellationToken);
 
         _startedAt = DateTimeOffset.UtcNow;
-        _verdicts = new VerdictChannel();
-        var engine = new DetectionEngine(_stages.Detection, _verdicts);
+        _notifier = new IncidentNotifier(_stages.Notifications, _logger);
+
+        // Verdicts are decided and enforced on the detection thread (BanStage explains why).
+        _banStage = new BanStage(_policy, _enforcer, _writer, _stages.HostName, _logger, _notifier, Metrics, Feed);
+        var engine = new DetectionEngine(_stages.Detection, _banStage);
         _engine = engine;
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
-        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer));
+        var nflog = _nflog;
+        _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
+        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer), ns, _stages.Nflog.RealtimePriority);
 
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;
@@ -186,9 +199,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _detection.OnServedPortsChanged(new ServedPortsChange(first.Current, [], first.Current));
         _detection.Start();
 
-        _notifier = new IncidentNotifier(_stages.Notifications, _logger);
-        _banLoop = new BanLoop(_verdicts, _policy, _enforcer, _writer, _stages.HostName, _logger, _notifier, Metrics, Feed);
-        _banTask = Task.Run(() => _banLoop.RunAsync(_stop.Token), CancellationToken.None);
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
         _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier);
@@ -330,19 +340,6 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         if (_detection?.Fault is { } fault)
         {
             LogMessages.DetectionFault(_logger, fault);
-        }
-
-        _verdicts?.Complete();
-        if (_banTask is not null)
-        {
-            try
-            {
-                await _banTask;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
         }
 
         foreach (var task in new[] { _maintenanceTask, _operatorSyncTask })

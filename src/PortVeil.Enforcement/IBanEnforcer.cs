@@ -22,6 +22,13 @@ public interface IBanEnforcer
     /// </summary>
     Task RestrictAsync(IReadOnlyList<BanRequest> suspects, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="BanAsync"/> for a dedicated thread that must not hop: returns when the kernel has the bans. The
+    /// default waits for <see cref="BanAsync"/>; <see cref="Nftables.NftEnforcer"/> runs the transaction on the
+    /// calling thread.
+    /// </summary>
+    void Ban(IReadOnlyList<BanRequest> bans) => BanAsync(bans).GetAwaiter().GetResult();
+
     /// <summary>Lifts the bans and restrictions of every source in one transaction; sources not banned are ignored.</summary>
     Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default);
 

@@ -18,7 +18,7 @@ public static partial class NflogFloodBenchmark
 {
     public static int Run(string[] args)
     {
-        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var seconds = args.Length > 1 && !args[1].StartsWith('-') ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
         var group = NflogDefaults.Group.ToString(CultureInfo.InvariantCulture);
         // No conntrack (no ct, no NAT): the flood cannot fill a conntrack table.
@@ -32,7 +32,11 @@ public static partial class NflogFloodBenchmark
             """;
         lab.Server.Exec("nft", ["-f", "-"], TestTimeouts.Command, rules).EnsureSuccess("nft");
 
-        var options = new NflogOptions();
+        // `--qthreshold N` sets the kernel batch (NFULA_CFG_QTHRESH): 1 is the latency setting, 32 the default.
+        var q = Array.IndexOf(args, "--qthreshold");
+        var options = q > 0 && q + 1 < args.Length
+            ? new NflogOptions { QueueThreshold = int.Parse(args[q + 1], CultureInfo.InvariantCulture) }
+            : new NflogOptions();
         using var source = lab.Server.RunInside(() => NflogSource.Open(options));
         long consumed = 0;
         var consumer = new Thread(() =>

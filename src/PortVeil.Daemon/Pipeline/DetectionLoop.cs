@@ -21,11 +21,18 @@ internal sealed class DetectionLoop : IDisposable
     private readonly EventMinuteAggregator? _aggregator;
     private readonly ConcurrentQueue<ServedPortsChange> _servedChanges = new();
     private readonly Thread _thread;
+    private readonly string? _networkNamespacePath;
+    private readonly int _realtimePriority;
     private volatile bool _stopping;
     private long _events;
 
-    public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator)
+    /// <param name="networkNamespacePath">The namespace the thread joins first, so that bans made from it (the
+    /// engine's verdict sink runs here) run libnftables on this thread; null stays in the process's namespace.</param>
+    /// <param name="realtimePriority">SCHED_FIFO priority for the thread (`sensor.realtime_priority`); 0 keeps the normal policy.</param>
+    public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator, string? networkNamespacePath = null, int realtimePriority = 0)
     {
+        _realtimePriority = realtimePriority;
+        _networkNamespacePath = networkNamespacePath;
         _source = source;
         _engine = engine;
         _aggregator = aggregator;
@@ -33,6 +40,9 @@ internal sealed class DetectionLoop : IDisposable
     }
 
     public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>-1 before start or when no real-time priority was asked for; 0 when granted; else the refusing errno.</summary>
+    public int RealtimeError { get; private set; } = -1;
 
     /// <summary>An exception that ended the loop, if any (reported by the daemon, never swallowed).</summary>
     public Exception? Fault { get; private set; }
@@ -47,6 +57,13 @@ internal sealed class DetectionLoop : IDisposable
         long lastFlush = 0;
         try
         {
+            Enforcement.Interop.NetworkNamespaceJoin.JoinCurrentThread(_networkNamespacePath);
+            if (_realtimePriority > 0)
+            {
+                // Refused (no CAP_SYS_NICE) is not fatal: the thread runs at normal priority and the daemon says so.
+                RealtimeError = Sensors.RealtimeThread.TrySetFifo(_realtimePriority);
+            }
+
             while (!_stopping)
             {
                 ApplyServedChanges();

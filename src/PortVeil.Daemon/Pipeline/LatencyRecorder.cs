@@ -30,6 +30,22 @@ public sealed class LatencyRecorder
         }
     }
 
+    /// <summary>The kept samples (ns) in the order they were recorded (oldest first once the ring wrapped).</summary>
+    public long[] Snapshot()
+    {
+        lock (_gate)
+        {
+            var kept = (int)Math.Min(_count, _ring.Length);
+            var copy = new long[kept];
+            for (var i = 0; i < kept; i++)
+            {
+                copy[i] = _ring[(_count - kept + i) % _ring.Length];
+            }
+
+            return copy;
+        }
+    }
+
     /// <summary>The <paramref name="quantile"/> (0..1) of the kept samples, in milliseconds; NaN when there are none.</summary>
     public double QuantileMs(double quantile)
     {

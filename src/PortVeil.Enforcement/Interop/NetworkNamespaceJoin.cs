@@ -9,6 +9,16 @@ namespace PortVeil.Enforcement.Interop;
 /// </summary>
 public static class NetworkNamespaceJoin
 {
+    // The namespace file this thread joined (null: it never left the process's namespace).
+    [ThreadStatic]
+    private static string? t_joined;
+
+    /// <summary>
+    /// True when the calling thread is in <paramref name="path"/>'s namespace as far as this class knows: it joined
+    /// <paramref name="path"/> here, or <paramref name="path"/> is null and the thread never joined one.
+    /// </summary>
+    public static bool IsCurrentThreadIn(string? path) => string.Equals(t_joined, path, StringComparison.Ordinal);
+
     /// <summary>Joins <paramref name="path"/>; a null path leaves the thread where it is.</summary>
     public static void JoinCurrentThread(string? path)
     {
@@ -35,6 +45,7 @@ public static class NetworkNamespaceJoin
             using var ns = File.OpenHandle(path);
             if (Netlink.SetNs((int)ns.DangerousGetHandle(), Netlink.CloneNewNet) == 0)
             {
+                t_joined = path;
                 return true;
             }
 

@@ -31,6 +31,12 @@ public sealed class NftContext : IDisposable
         _started.Task.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// The netlink fast path for fresh bans, opened in this context's namespace (null in dry-run or when it could
+    /// not be opened). Not thread-safe: the enforcer serialises its use.
+    /// </summary>
+    internal NftSetElementSocket? ElementSocket { get; private set; }
+
     /// <summary>True when libnftables.so.1 can be loaded on this host.</summary>
     public static bool IsLibraryAvailable() => NativeLibrary.TryLoad(LibNftables.Library, out _);
 
@@ -51,6 +57,39 @@ public sealed class NftContext : IDisposable
         var item = new WorkItem(buffer, json, terse);
         _queue.Add(item);
         return item.Completion.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> on the calling thread, without the hop to the context's thread and back
+    /// (each hop is a thread wake-up; on 2 busy cores a wake-up can wait milliseconds for a CPU). The context is
+    /// used under the same process-wide lock as everywhere else, so calls stay serialised. A thread that has not
+    /// joined this context's network namespace through <see cref="NetworkNamespaceJoin"/> gets the queued path
+    /// instead (a thread's own namespace decides where netlink sockets libnftables may open go).
+    /// </summary>
+    public NftResult RunOnCallingThread(ReadOnlySpan<byte> command, bool json = true, bool terse = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!NetworkNamespaceJoin.IsCurrentThreadIn(_networkNamespacePath))
+        {
+            return Run(command, json, terse);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(command.Length + 1);
+        try
+        {
+            command.CopyTo(buffer);
+            buffer[command.Length] = 0;
+            lock (LibraryLock)
+            {
+                // The context's thread frees the context under this lock when disposed.
+                ObjectDisposedException.ThrowIf(_ctx == IntPtr.Zero, this);
+                return ExecuteLocked(buffer, json, terse);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private void Loop()
@@ -82,6 +121,20 @@ public sealed class NftContext : IDisposable
             }
 
             LibNftables.CtxSetDryRun(_ctx, _dryRun);
+            if (!_dryRun)
+            {
+                // Opened here, on the thread that is in this context's namespace, so the fast path's bans can only
+                // ever reach this namespace's table, whichever thread later sends them.
+                try
+                {
+                    ElementSocket = NftSetElementSocket.Open();
+                }
+                catch (NftException)
+                {
+                    // No fast path; every ban goes through libnftables.
+                }
+            }
+
             _started.SetResult();
         }
         catch (Exception e) when (e is NftException or DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
@@ -110,9 +163,10 @@ public sealed class NftContext : IDisposable
         lock (LibraryLock)
         {
             LibNftables.CtxFree(_ctx);
+            _ctx = IntPtr.Zero;
         }
 
-        _ctx = IntPtr.Zero;
+        ElementSocket?.Dispose();
     }
 
     /// <summary>
@@ -128,16 +182,16 @@ public sealed class NftContext : IDisposable
     {
         lock (LibraryLock)
         {
-            return ExecuteLocked(item);
+            return ExecuteLocked(item.Buffer, item.Json, item.Terse);
         }
     }
 
-    private unsafe NftResult ExecuteLocked(WorkItem item)
+    private unsafe NftResult ExecuteLocked(byte[] command, bool json, bool terse)
     {
-        var flags = (item.Json ? LibNftables.OutputJson : 0) | (item.Terse ? LibNftables.OutputTerse : 0);
+        var flags = (json ? LibNftables.OutputJson : 0) | (terse ? LibNftables.OutputTerse : 0);
         LibNftables.CtxOutputSetFlags(_ctx, flags);
         int rc;
-        fixed (byte* p = item.Buffer)
+        fixed (byte* p = command)
         {
             rc = LibNftables.RunCmdFromBuffer(_ctx, p);
         }

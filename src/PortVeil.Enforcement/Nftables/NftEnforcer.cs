@@ -16,6 +16,17 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
+    // Serialises the netlink fast path (NftContext.ElementSocket) and its disposal.
+    private readonly Lock _fastGate = new();
+    private long _fastBans;
+    private int _lastFastError;
+
+    /// <summary>Bans made through the netlink fast path (<see cref="Ban"/> of fresh sources).</summary>
+    public long FastPathBans => Interlocked.Read(ref _fastBans);
+
+    /// <summary>The errno of the last fast-path batch the kernel refused (the ban then went through libnftables).</summary>
+    public int LastFastPathError => Volatile.Read(ref _lastFastError);
+
     // Bans we made (or saw in the kernel), with their absolute expiry, so the watchdog can restore them.
     private readonly Dictionary<SourceKey, long> _active = [];
 
@@ -82,6 +93,107 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             return;
         }
 
+        using var batch = BanBatch(bans, record, sets, out var count);
+        var result = await _nft.RunAsync(batch.Complete()).ConfigureAwait(false);
+        result.EnsureSuccess($"{what} of {count} source(s)");
+    }
+
+    /// <summary>
+    /// <see cref="BanAsync"/> without a thread hop, returning once the kernel has acknowledged the transaction.
+    /// Fresh bans (the daemon's usual case) go as one nf_tables netlink batch (<see cref="NftSetElementSocket"/>);
+    /// anything else runs libnftables on the calling thread when it is in the enforcer's network namespace
+    /// (<see cref="NftContext.RunOnCallingThread"/>). The daemon bans from its detection thread this way: measured,
+    /// the hops of the queued path (to the context's thread and back through the thread pool) and libnftables'
+    /// per-command parsing and cache dumps were most of the ban path (docs/benchmarks.md).
+    /// </summary>
+    public void Ban(IReadOnlyList<BanRequest> bans)
+    {
+        ArgumentNullException.ThrowIfNull(bans);
+        if (bans.Count == 0)
+        {
+            return;
+        }
+
+        if (TryBanFresh(bans))
+        {
+            return;
+        }
+
+        using var batch = BanBatch(bans, _active, BanSets, out var count);
+        _nft.RunOnCallingThread(batch.Complete()).EnsureSuccess($"ban of {count} source(s)");
+    }
+
+    /// <summary>
+    /// Fresh bans of one kind through <see cref="NftSetElementSocket"/> (one netlink batch, no libnftables, from
+    /// any thread: the socket was opened in our namespace); false when the request does not qualify (a renewal,
+    /// mixed kinds, dry-run) or the kernel refused it, so the caller takes the libnftables path, which reports any
+    /// error in full.
+    /// </summary>
+    private bool TryBanFresh(IReadOnlyList<BanRequest> bans)
+    {
+        if (_nft.ElementSocket is null || bans.Count > NftSetElementSocket.MaxElements)
+        {
+            return false;
+        }
+
+        var kind = bans[0].Source.Kind;
+        Span<NetAddress> addresses = stackalloc NetAddress[bans.Count];
+        Span<long> timeouts = stackalloc long[bans.Count];
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            for (var i = 0; i < bans.Count; i++)
+            {
+                var b = bans[i];
+                if (b.Source.Kind != kind || _active.ContainsKey(b.Source) || addresses[..i].Contains(b.Source.Address))
+                {
+                    return false;
+                }
+
+                addresses[i] = b.Source.Address;
+                timeouts[i] = PortVeilRuleset.Seconds(b.Duration) * 1000;
+            }
+
+            foreach (var b in bans)
+            {
+                _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
+            }
+        }
+
+        var set = kind switch
+        {
+            SourceKeyKind.IPv4 => PortVeilRuleset.Banned4,
+            SourceKeyKind.IPv6 => PortVeilRuleset.Banned6,
+            _ => PortVeilRuleset.Banned6Prefix64,
+        };
+        int errno;
+        lock (_fastGate)
+        {
+            errno = _nft.ElementSocket.Add(_ruleset.Table, set, addresses, timeouts);
+        }
+
+        if (errno == 0)
+        {
+            Interlocked.Increment(ref _fastBans);
+            return true;
+        }
+
+        _lastFastError = errno;
+
+        lock (_gate)
+        {
+            foreach (var b in bans)
+            {
+                _active.Remove(b.Source);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One transaction banning <paramref name="bans"/>; records them for the watchdog.</summary>
+    private NftElements BanBatch(IReadOnlyList<BanRequest> bans, Dictionary<SourceKey, long> record, (SourceKeyKind Kind, string Set)[] sets, out int count)
+    {
         // The last request for a source wins; a batch never names a source twice.
         var unique = new Dictionary<SourceKey, BanRequest>(bans.Count);
         foreach (var b in bans)
@@ -104,15 +216,15 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             }
         }
 
-        using var batch = new NftElements(_ruleset.Table);
+        var batch = new NftElements(_ruleset.Table);
         foreach (var (kind, set) in sets)
         {
             WriteBanCommands(batch, renewed, kind, set, renew: true);
             WriteBanCommands(batch, fresh, kind, set, renew: false);
         }
 
-        var result = await _nft.RunAsync(batch.Complete()).ConfigureAwait(false);
-        result.EnsureSuccess($"{what} of {unique.Count} source(s)");
+        count = unique.Count;
+        return batch;
     }
 
     public async Task UnbanAsync(IReadOnlyList<SourceKey> sources, CancellationToken cancellationToken = default)
@@ -284,7 +396,10 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     public void Dispose()
     {
         StopWatchdog();
-        _nft.Dispose();
+        lock (_fastGate)
+        {
+            _nft.Dispose();
+        }
     }
 
     private static readonly (SourceKeyKind Kind, string Set)[] BanSets =

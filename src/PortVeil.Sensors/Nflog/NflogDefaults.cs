@@ -18,8 +18,14 @@ public static class NflogDefaults
     /// </summary>
     public const int KernelBufferSize = 16 * 1024;
 
-    /// <summary>Packets the kernel collects before sending a batch: one recv(2) per 32 packets under a flood.</summary>
-    public const int QueueThreshold = 32;
+    /// <summary>
+    /// Packets the kernel collects before sending a batch: 1, every logged packet at once. Measured (docs/nflog.md,
+    /// docs/benchmarks.md): a batch of 32 holds a lone probe until the 10 ms flush timer, so a ban takes ~12 ms
+    /// instead of ~0.5 ms; in return it halves the kernel's cost per logged packet under a flood (an hping3 flood
+    /// got 97-101 k logged packets/s through with 32 and 55-77 k/s with 1 on 2 shared cores; 0 overruns either
+    /// way). Scans are what PortVeil is for, so latency wins; `sensor.batch_packets` trades it back.
+    /// </summary>
+    public const int QueueThreshold = 1;
 
     /// <summary>
     /// How long the kernel holds a part-filled batch, in its unit of 10 ms: one unit bounds the added latency of

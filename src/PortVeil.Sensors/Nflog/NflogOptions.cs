@@ -32,6 +32,10 @@ public sealed record NflogOptions
     [Range(16, 1 << 24)]
     public int ChannelCapacity { get; init; } = NflogDefaults.ChannelCapacity;
 
+    /// <summary>SCHED_FIFO priority (1-99) of the reader thread; 0 keeps the normal policy (<see cref="RealtimeThread"/>).</summary>
+    [Range(0, 99)]
+    public int RealtimePriority { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value out of range.</summary>
     public void Validate()
     {
@@ -46,6 +50,7 @@ public sealed record NflogOptions
         Check(FlushTimeoutCentiseconds, 1, 1000, nameof(FlushTimeoutCentiseconds));
         Check(ReceiveBufferSize, 1024, int.MaxValue / 2, nameof(ReceiveBufferSize));
         Check(ChannelCapacity, 16, 1 << 24, nameof(ChannelCapacity));
+        Check(RealtimePriority, 0, 99, nameof(RealtimePriority));
     }
 
     private static void Check(int value, int min, int max, string name)

@@ -34,6 +34,16 @@ public sealed class NflogSource : IPacketSource
     private readonly Thread _reader;
     private readonly byte[] _buffer;
     private readonly ParseErrorLog _errors = new();
+
+    // Wakes a consumer blocked in TryRead. The reader signals it only when a consumer announced it is about to
+    // block (_waiting 1 → 0), so a busy consumer costs the reader no syscall. The async path through the channel
+    // (WaitToReadAsync) woke the consumer through a thread-pool continuation: one more thread hop per wake-up,
+    // which on 2 busy cores cost up to milliseconds at the tail of the ban path.
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private int _waiting;
+    private long _lastReceivedNs;
+    private readonly int _realtimePriority;
+    private int _realtimeError = -1;
     private volatile bool _stopping;
     private long _messages;
     private long _packets;
@@ -46,6 +56,7 @@ public sealed class NflogSource : IPacketSource
         _socket = socket;
         ReceiveBufferSize = socket.ReceiveBufferSize;
         Groups = [.. options.Groups];
+        _realtimePriority = options.RealtimePriority;
         _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
         _channel = Channel.CreateBounded<PacketEvent>(new BoundedChannelOptions(options.ChannelCapacity)
         {
@@ -92,6 +103,9 @@ public sealed class NflogSource : IPacketSource
     /// the source runs.</remarks>
     public ParseErrorLog Errors => _errors;
 
+    /// <summary>When the latest datagram was received (ns since the Unix epoch, wall clock); 0 before the first.</summary>
+    public long LastReceivedNs => Volatile.Read(ref _lastReceivedNs);
+
     /// <summary>The counters right now (each read atomically; together they may be a few packets apart).</summary>
     public NflogCounters Counters => new(
         Volatile.Read(ref _messages),
@@ -112,29 +126,52 @@ public sealed class NflogSource : IPacketSource
             return true;
         }
 
-        // Only an empty channel gets here, so the wait's allocations are off the busy path.
-        using var cts = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
-        try
+        // Only an empty channel gets here. Announce the wait, then look again before blocking: the reader writes
+        // then clears the flag with a full fence, so either we see its event or it sees our flag and wakes us.
+        var deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
         {
-            while (reader.WaitToReadAsync(cts?.Token ?? CancellationToken.None).AsTask().GetAwaiter().GetResult())
+            _wake.Reset();
+            Interlocked.Exchange(ref _waiting, 1);
+            if (reader.TryRead(out packet))
             {
-                if (reader.TryRead(out packet))
-                {
-                    return true;
-                }
+                Volatile.Write(ref _waiting, 0);
+                return true;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Timed out.
-        }
 
-        packet = default;
-        return false;
+            var left = deadline - Environment.TickCount64;
+            if (reader.Completion.IsCompleted || left <= 0)
+            {
+                Volatile.Write(ref _waiting, 0);
+                packet = default;
+                return false;
+            }
+
+            _wake.Wait((int)Math.Min(left, int.MaxValue));
+        }
     }
+
+    private void WakeConsumer()
+    {
+        if (Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        {
+            _wake.Set();
+        }
+    }
+
+    /// <summary>
+    /// -1 while the reader has not started or no real-time priority was asked for; 0 when the reader runs under
+    /// SCHED_FIFO at <see cref="NflogOptions.RealtimePriority"/>; else the errno that refused it.
+    /// </summary>
+    public int RealtimeError => Volatile.Read(ref _realtimeError);
 
     private unsafe void ReadLoop()
     {
+        if (_realtimePriority > 0)
+        {
+            Volatile.Write(ref _realtimeError, RealtimeThread.TrySetFifo(_realtimePriority));
+        }
+
         var writer = _channel.Writer;
         Exception? fault = null;
         fixed (byte* buffer = _buffer)
@@ -168,6 +205,7 @@ public sealed class NflogSource : IPacketSource
                 try
                 {
                     Process(new ReadOnlySpan<byte>(buffer, n), writer);
+                    WakeConsumer();
                 }
 #pragma warning disable CA1031 // A decoder bug on one hostile datagram must not end the sensor: it is recorded and skipped.
                 catch (Exception e)
@@ -179,12 +217,14 @@ public sealed class NflogSource : IPacketSource
         }
 
         writer.TryComplete(fault);
+        WakeConsumer();
     }
 
     private void Process(ReadOnlySpan<byte> datagram, ChannelWriter<PacketEvent> writer)
     {
         // Packets without a kernel time stamp get the receive time; one clock read per datagram.
         var now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        Volatile.Write(ref _lastReceivedNs, now);
         var reader = new NflogMessageReader(datagram, now);
         var packet = default(PacketEvent);
         while (true)
@@ -234,6 +274,7 @@ public sealed class NflogSource : IPacketSource
         {
             // recv polls every 100 ms, so this only happens on a wedged kernel; close anyway.
             _channel.Writer.TryComplete();
+            WakeConsumer();
         }
 
         _socket.Dispose();

@@ -42,13 +42,13 @@ public sealed class BanLineAndWebhookTests
                 Webhooks = [new WebhookOptions { Url = receiver.Url, Secret = Secret, Events = WebhookEvents.Ban }],
             });
             var policy = new BanPolicy(new PolicyOptions(), AllowlistIndex.ReservedOnly, new InMemoryOffenceHistory());
-            var loop = new BanLoop(new VerdictChannel(), policy, enforcer, writer, "lab-server", logging.CreateLogger<PortVeilDaemon>(), notifier);
+            var stage = new BanStage(policy, enforcer, writer, "lab-server", logging.CreateLogger<PortVeilDaemon>(), notifier);
             var failregex = Fail2banRegex.Expand(@"^\[portveil\] Ban <HOST>");
             string[] scanners = [ServerAndScanner.ScannerV4, ServerAndScanner.ScannerV6];
 
             foreach (var scanner in scanners)
             {
-                await loop.HandleAsync(Verdict(scanner), CancellationToken.None);
+                stage.Handle(Verdict(scanner));
 
                 var fields = journal.WaitFor(f => f.GetValueOrDefault("PORTVEIL_TARGET") == scanner, TestTimeouts.Event);
                 Assert.NotNull(fields);

@@ -86,11 +86,13 @@ public class OperatorCliWithDaemonTests
         Assert.True(exit == 0, stderr);
         var root = JsonDocument.Parse(stdout).RootElement;
         var incident = root.GetProperty("incidents").EnumerateArray().First();
-        Assert.Contains(22, incident.GetProperty("open_ports_reached").EnumerateArray().Select(p => p.GetInt32()));
+        // A SYN that gating dropped is not exposure; only a retransmit that got through (the source is then known) is.
+        var reached = incident.GetProperty("open_ports_reached").EnumerateArray().Select(p => p.GetInt32()).Contains(22);
         var passed = root.GetProperty("kernel").GetProperty("passed_gating").GetBoolean();
         Assert.Equal(scan.OpenPorts.Count > 0, passed);
+        Assert.True(passed || !reached, "a scanner that never passed gating reached no open port");
         var exposure = root.GetProperty("account").EnumerateArray().Select(a => a.GetString()!).Single(a => a.StartsWith("Exposure:", StringComparison.Ordinal));
-        Assert.Contains(passed ? "it passed first-contact gating" : "so it learned no open port: to it they look filtered", exposure, StringComparison.Ordinal);
+        Assert.Contains(reached ? "it passed first-contact gating" : "so it learned no open port", exposure, StringComparison.Ordinal);
     }
 
     [Fact]

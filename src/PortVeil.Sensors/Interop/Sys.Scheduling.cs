@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace PortVeil.Sensors.Interop;
+
+/// <summary>sched_setscheduler(2) / sched_getscheduler(2) for the calling thread (pid 0 means the caller's thread).</summary>
+internal static partial class Sys
+{
+    public const int SchedOther = 0;
+    public const int SchedFifo = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SchedParam
+    {
+        public int Priority;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    public static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
+
+    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
+    public static partial int SchedGetScheduler(int pid);
+}
