@@ -66,6 +66,45 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Kill_9_while_the_ban_record_is_still_buffered_recovers_the_ban_from_the_kernel()
+    {
+        using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
+        using var listener = LabTcpListener.Start(lab.Server, 22);
+        using var run = new PortveilRun(lab);
+        var scanner = lab.Scanners[0];
+        var daemon = run.Start();
+
+        // Another process holds the write lock (a backup, a sqlite3 shell): the daemon bans in the kernel, its
+        // record waits in the writer's buffer, and the kill -9 takes the buffer with it. Deterministic, unlike a race.
+        using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={run.DatabasePath};Pooling=False"))
+        {
+            holder.Open();
+            using (var begin = holder.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300");
+            Assert.True(PortveilRun.WaitUntil(() => run.KernelBans().Contains(scanner.IPv4)), "the scanner was not banned");
+            var acknowledged = await run.CommittedIncidentsAsync();
+            Assert.Empty(acknowledged);
+            PortveilRun.Kill9(daemon);
+        }
+
+        var restarted = run.Start();
+        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = run.DatabasePath });
+        var ban = Assert.Single(await store.ListActiveBansAsync(DateTimeOffset.UtcNow), b => b.Ban.Target.Address.ToString() == scanner.IPv4);
+        Assert.Contains("recovered from the kernel", ban.Ban.Reason, StringComparison.Ordinal);
+        Assert.InRange(ban.Ban.ExpiresAt - ban.Ban.StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Assert.Contains(scanner.IPv4, run.KernelBans());
+        ProcessRunner.Run("kill", "-TERM", restarted.Process.Id.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill -TERM");
+        Assert.True(restarted.WaitForExit(TestTimeouts.Event), "the restarted daemon did not stop on SIGTERM");
+        output.WriteLine(restarted.StdOut);
+        Assert.Contains($"Recovered the ban of {scanner.IPv4} from the kernel", restarted.StdOut, StringComparison.Ordinal);
+    }
+
     private async Task AssertNothingLostAsync(PortveilRun run, IReadOnlyList<string> inKernel, IReadOnlySet<Guid> acknowledged)
     {
         Assert.NotEmpty(inKernel);
