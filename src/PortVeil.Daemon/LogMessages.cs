@@ -85,4 +85,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Recovered the ban of {Target} from the kernel ({Remaining} left): its record had not reached the database before an unclean stop")]
     public static partial void RecoveredFromKernel(ILogger logger, string target, TimeSpan remaining);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Error, Message = "Recording the recovered ban of {Target} failed; it waits in the storage buffer and the kernel keeps enforcing it")]
+    public static partial void RecoveredBanBuffered(ILogger logger, Exception exception, string target);
 }

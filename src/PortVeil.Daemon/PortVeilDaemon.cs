@@ -269,8 +269,19 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var records = await KernelBanRecovery.FindUnrecordedAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow, cancellationToken);
         foreach (var record in records)
         {
-            // Committed before anything else runs, so a second crash right after this start loses nothing either.
-            await _store!.RecordBanAsync(record, cancellationToken);
+            try
+            {
+                // Committed before anything else runs, so a second crash right after this start loses nothing either.
+                await _store!.RecordBanAsync(record, cancellationToken);
+            }
+            catch (StorageException e) when (e.IsTransient)
+            {
+                // A read-only or full database still lets the daemon start and protect: the record waits in the
+                // writer's buffer, and the kernel element stays the source of truth until it is written.
+                LogMessages.RecoveredBanBuffered(_logger, e, record.Target.ToString());
+                _writer!.TryWriteBan(record);
+            }
+
             LogMessages.RecoveredFromKernel(_logger, record.Target.ToString(), record.ExpiresAt - record.StartedAt);
         }
     }

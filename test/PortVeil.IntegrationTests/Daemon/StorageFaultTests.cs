@@ -95,6 +95,37 @@ public class StorageFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_database_already_read_only_at_start_still_starts_bans_in_the_kernel_and_catches_up_once_writable()
+    {
+        await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);
+        await lab.StartAsync(lab.Stages(writer: QuickRetry));
+        await lab.StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var files = new[] { lab.DatabasePath, lab.DatabasePath + "-wal", lab.DatabasePath + "-shm" }.Where(File.Exists).ToArray();
+        try
+        {
+            ProcessRunner.Run("chattr", ["+i", .. files]).EnsureSuccess("chattr +i");
+            var log = new DaemonLogCollector();
+            var daemon = await lab.StartAsync(lab.Stages(writer: QuickRetry), log);
+            await BanAsync(lab, lab.Lab.Scanners[0]);
+
+            var failing = await log.WaitForAsync(1400, TestTimeouts.Event);
+            Assert.NotNull(failing);
+            output.WriteLine(failing);
+            Assert.Contains("read-only", failing, StringComparison.Ordinal);
+            Assert.Contains(lab.DatabasePath, failing, StringComparison.Ordinal);
+
+            ProcessRunner.Run("chattr", ["-i", .. files]).EnsureSuccess("chattr -i");
+            await daemon.Writer!.FlushAsync().WaitAsync(TestTimeouts.Event + TestTimeouts.Event);
+            await AssertRecordedAsync(lab.DatabasePath, lab.Lab.Scanners[0]);
+        }
+        finally
+        {
+            ProcessRunner.Run("chattr", ["-i", .. files]);
+        }
+    }
+
+    [Fact]
     public async Task A_corrupt_database_at_start_is_moved_aside_loudly_and_the_daemon_protects_on_a_new_one()
     {
         await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);

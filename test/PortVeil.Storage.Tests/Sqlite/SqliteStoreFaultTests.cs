@@ -88,4 +88,30 @@ public sealed class SqliteStoreFaultTests : IDisposable
         await store.WriteBatchAsync(batch);
         Assert.Equal(2, (await store.ListActiveBansAsync(Some.T0)).Count);
     }
+
+    [Fact]
+    public async Task A_database_immutable_before_start_opens_for_reading_and_refuses_writes_as_read_only()
+    {
+        using (var store = _db.Open())
+        {
+            await store.RecordBanAsync(Some.Ban(Some.Address(1), Some.T0, TimeSpan.FromHours(1)));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var files = new[] { _db.Path, _db.Path + "-wal", _db.Path + "-shm" }.Where(File.Exists).ToArray();
+        ProcessRunner.Run("chattr", ["+i", .. files]).EnsureSuccess("chattr +i");
+
+        using var reopened = _db.Open();
+        Assert.Single(await reopened.ListActiveBansAsync(Some.T0));
+        var batch = new StorageBatch();
+        batch.Bans.Add(Some.Ban(Some.Address(2), Some.T0, TimeSpan.FromHours(1)));
+        var error = await Assert.ThrowsAsync<StorageException>(() => reopened.WriteBatchAsync(batch));
+        Assert.Equal(StorageErrorKind.ReadOnly, error.Kind);
+        Assert.Contains(_db.Path, error.Message, StringComparison.Ordinal);
+
+        // Writable again: the next write gets a fresh connection (a pooled one would have stayed read-only).
+        ProcessRunner.Run("chattr", ["-i", .. files]).EnsureSuccess("chattr -i");
+        await reopened.WriteBatchAsync(batch);
+        Assert.Equal(2, (await reopened.ListActiveBansAsync(Some.T0)).Count);
+    }
 }
