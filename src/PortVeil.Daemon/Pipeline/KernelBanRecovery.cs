@@ -13,12 +13,21 @@ namespace PortVeil.Daemon.Pipeline;
 /// </summary>
 /// <remarks>
 /// A target whose latest record was ended by an operator (unbanned, allowlisted) is left alone: that element is
-/// the operator's leftover, not a lost ban, and recording it again would undo their decision.
+/// the operator's leftover, not a lost ban, and recording it again would undo their decision. So is an element
+/// that expires with the target's latest record (see <see cref="SameBanTolerance"/>): recording it again would
+/// count one offence twice for escalation.
 /// </remarks>
 internal static class KernelBanRecovery
 {
     /// <summary>The reason a reconstructed record carries (restrictions keep <see cref="RestrictionRecords.ReasonPrefix"/> in front).</summary>
     public const string Reason = "recovered from the kernel at start: the ban was in the kernel set but its record had not reached the database (unclean stop)";
+
+    /// <summary>
+    /// A kernel element expiring within this of the target's latest record is that record's ban, not a lost one:
+    /// kernel timeouts are whole seconds rounded up and listed rounded down, so an element can outlive its record by
+    /// up to a second (plus the few milliseconds between the decision and the kernel call).
+    /// </summary>
+    public static readonly TimeSpan SameBanTolerance = TimeSpan.FromSeconds(2);
 
     /// <summary>The records to write for kernel bans no stored active ban covers.</summary>
     public static async Task<IReadOnlyList<BanRecord>> FindUnrecordedAsync(
@@ -49,7 +58,8 @@ internal static class KernelBanRecovery
 
             var target = BanTarget.ForSource(ban.Source);
             var history = await store.ListBanHistoryAsync(target, 1, cancellationToken).ConfigureAwait(false);
-            if (history.Count > 0 && history[0].EndReason is BanEndReason.Unbanned or BanEndReason.Allowlisted)
+            if (history.Count > 0 && (history[0].EndReason is BanEndReason.Unbanned or BanEndReason.Allowlisted
+                                      || (now + ban.Remaining - history[0].Ban.ExpiresAt).Duration() <= SameBanTolerance))
             {
                 continue;
             }

@@ -112,4 +112,15 @@ public sealed class KernelBanRecoveryTests : IDisposable
         Assert.Equal("198.51.100.201", restriction.Target.ToString());
         Assert.True(RestrictionRecords.IsRestriction(restriction.Reason));
     }
+
+    [Fact]
+    public async Task A_kernel_element_outliving_its_just_expired_record_by_the_rounding_second_is_not_recorded_again()
+    {
+        // Decided 4 s ago for 4 s: the record has expired, the kernel (timeout rounded up) still lists 1 s.
+        await _store.RecordBanAsync(Stored("198.51.100.105", 32, Now.AddSeconds(-4), TimeSpan.FromSeconds(4)));
+
+        var found = await KernelBanRecovery.FindUnrecordedAsync(_store, [Kernel("198.51.100.105", TimeSpan.FromSeconds(1))], "lab", Now, CancellationToken.None);
+
+        Assert.Empty(found);
+    }
 }
