@@ -45,6 +45,22 @@ internal static class SqliteErrors
         return true;
     }
 
+    /// <summary>
+    /// SQLite reports a full disk as SQLITE_FULL only when a write to the database or its WAL fails; creating the
+    /// 32 KB -shm file at open on a full disk comes back as SQLITE_IOERR. Less than 64 KB free is a full disk.
+    /// </summary>
+    private static bool IsFull(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).AvailableFreeSpace < 64 * 1024;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static StorageException Translate(SqliteException ex, string path, int busyTimeoutMs)
     {
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
@@ -82,6 +98,12 @@ internal static class SqliteErrors
                 path,
                 $"The PortVeil database '{path}' stayed locked by another connection for more than {busyTimeoutMs} ms ({sqlite}). " +
                 "Another process holds a write transaction on it (a second PortVeil, or a sqlite3 shell or backup left open): close it.",
+                ex),
+            SqliteIoErr when IsFull(dir) => new StorageException(
+                StorageErrorKind.DiskFull,
+                path,
+                $"The disk holding the PortVeil database '{path}' is full ({sqlite}; less than 64 KB free in '{dir}'). Free space on that " +
+                "file system, or lower the retention settings (storage.retention.*) so older rows are pruned. Events are buffered in memory within bounds until then.",
                 ex),
             SqliteIoErr when !IsWritable(path) => new StorageException(
                 StorageErrorKind.ReadOnly,

@@ -126,6 +126,37 @@ public class StorageFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_disk_already_full_at_start_stops_the_start_with_a_clear_error_and_the_kernel_bans_stay()
+    {
+        var mount = Directory.CreateTempSubdirectory("pv-full-");
+        ProcessRunner.Run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "pv-full", mount.FullName).EnsureSuccess("mount tmpfs");
+        try
+        {
+            await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);
+            var database = Path.Combine(mount.FullName, "portveil.db");
+            await lab.StartAsync(lab.Stages(databasePath: database));
+            await BanAsync(lab, lab.Lab.Scanners[0]);
+            await lab.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            ProcessRunner.Run("dd", "if=/dev/zero", $"of={Path.Combine(mount.FullName, "fill")}", "bs=4k");
+
+            // SQLite cannot create its 32 KB -shm file: the start stops (exit 1 from `portveil run`) naming the file and the fault.
+            var error = await Assert.ThrowsAsync<StorageException>(() => lab.StartAsync(lab.Stages(databasePath: database)));
+            output.WriteLine(error.Message);
+            Assert.Equal(StorageErrorKind.DiskFull, error.Kind);
+            Assert.Contains(database, error.Message, StringComparison.Ordinal);
+            Assert.Contains("full", error.Message, StringComparison.Ordinal);
+            Assert.Contains(lab.Lab.Scanners[0].IPv4, lab.Lab.Server.Exec("nft", "list", "set", "inet", "portveil", "banned4").StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            ProcessRunner.Run("umount", "-l", mount.FullName);
+            mount.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_corrupt_database_at_start_is_moved_aside_loudly_and_the_daemon_protects_on_a_new_one()
     {
         await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);
