@@ -72,4 +72,23 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1250, Level = LogLevel.Warning, Message = "Loading operator changes (allow entries, manual bans and unbans) from storage failed; retrying in a second")]
     public static partial void OperatorSyncFailed(ILogger logger, Exception exception);
+
+    // 1400-1499: storage faults and recovery.
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Storage is failing: {Error} Kernel bans keep working; bans and incidents are buffered in memory ({Buffered} now, none dropped up to {Capacity}), event aggregates too (oldest dropped when {EventCapacity} are waiting)")]
+    public static partial void StorageFailing(ILogger logger, string error, int buffered, int capacity, int eventCapacity);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Storage still failing for {Database}: {Error} Buffered {Buffered}; dropped so far: {EventsDropped} event aggregates (oldest first), {Refused} bans/incidents refused because their buffer was full")]
+    public static partial void StorageStillFailing(ILogger logger, string database, string error, int buffered, long eventsDropped, long refused);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Storage recovered: {Database} is written again and the buffered records were committed; while it failed {EventsDropped} event aggregates were dropped and {Refused} bans/incidents refused")]
+    public static partial void StorageRecovered(ILogger logger, string database, long eventsDropped, long refused);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Critical, Message = "The database {Database} was corrupt at start and was moved aside to {MovedTo} (with its -wal and -shm); PortVeil starts with a new empty database and records the bans still in the kernel again. Inspect or delete the moved file")]
+    public static partial void CorruptDatabaseMovedAside(ILogger logger, Exception exception, string database, string movedTo);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Recovered the ban of {Target} from the kernel ({Remaining} left): its record had not reached the database before an unclean stop")]
+    public static partial void RecoveredFromKernel(ILogger logger, string target, TimeSpan remaining);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Error, Message = "Recording the recovered ban of {Target} failed; it waits in the storage buffer and the kernel keeps enforcing it")]
+    public static partial void RecoveredBanBuffered(ILogger logger, Exception exception, string target);
 }

@@ -43,6 +43,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private BanStage? _banStage;
     private Task? _maintenanceTask;
     private Task? _operatorSyncTask;
+    private Task? _storageHealthTask;
     private OperatorSyncLoop? _operatorSync;
     private AllowlistPusher? _allowPusher;
     private Thread? _allowlistThread;
@@ -164,7 +165,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         };
 
         // Storage first: its errors (permissions, a corrupt file) are the clearest to report before anything runs.
-        _store = SqliteStore.Open(_stages.Storage);
+        _store = OpenStore();
         _writer = new EventWriter(_store, _stages.Writer);
 
         _enforcer = new NftEnforcer(enforcerOptions);
@@ -179,6 +180,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _policy = new BanPolicy(_stages.Policy, allowlist, history);
         Operator = new OperatorActions(_store, _enforcer, allowlist, _policy, _stages.HostName);
 
+        await RecoverKernelBansAsync(cancellationToken);
         await RestoreBansAsync(cancellationToken);
 
         _startedAt = DateTimeOffset.UtcNow;
@@ -201,6 +203,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         var maintenance = new MaintenanceLoop(_store, _store, _stages.Retention, _logger);
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
+        var health = new StorageHealthReporter(_writer, _stages.Writer, _stages.Storage.Path, _logger);
+        _storageHealthTask = Task.Run(() => health.RunAsync(_stop.Token), CancellationToken.None);
         _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
@@ -242,6 +246,54 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         });
         await _api.StartAsync(cancellationToken);
         LogMessages.ApiStarted(_logger, _api.BaseAddress.ToString(), options.TokenFile);
+    }
+
+    /// <summary>
+    /// Opens the database. A corrupt file at start is moved aside (portveil.db.corrupt-TIME, with its -wal and -shm)
+    /// and a fresh database is created, so protection never waits for a person; the bans still in the kernel are
+    /// recorded again by <see cref="RecoverKernelBansAsync"/>. Any other storage error stops the start.
+    /// </summary>
+    private SqliteStore OpenStore()
+    {
+        try
+        {
+            return SqliteStore.Open(_stages.Storage);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Corrupt)
+        {
+            var movedTo = SqliteStore.MoveAsideCorrupt(_stages.Storage.Path, DateTimeOffset.UtcNow);
+            LogMessages.CorruptDatabaseMovedAside(_logger, e, Path.GetFullPath(_stages.Storage.Path), movedTo);
+            return SqliteStore.Open(_stages.Storage);
+        }
+    }
+
+    /// <summary>Records kernel bans that a kill -9 kept from reaching the database (see <see cref="KernelBanRecovery"/>).</summary>
+    private async Task RecoverKernelBansAsync(CancellationToken cancellationToken)
+    {
+        if (_stages.Policy.DryRun)
+        {
+            return;
+        }
+
+        var kernel = await _enforcer!.ListAsync(cancellationToken);
+        var records = await KernelBanRecovery.FindUnrecordedAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow, cancellationToken);
+        foreach (var record in records)
+        {
+            try
+            {
+                // Committed before anything else runs, so a second crash right after this start loses nothing either.
+                await _store!.RecordBanAsync(record, cancellationToken);
+            }
+            catch (StorageException e) when (e.IsTransient)
+            {
+                // A read-only or full database still lets the daemon start and protect: the record waits in the
+                // writer's buffer, and the kernel element stays the source of truth until it is written.
+                LogMessages.RecoveredBanBuffered(_logger, e, record.Target.ToString());
+                _writer!.TryWriteBan(record);
+            }
+
+            LogMessages.RecoveredFromKernel(_logger, record.Target.ToString(), record.ExpiresAt - record.StartedAt);
+        }
     }
 
     private async Task RestoreBansAsync(CancellationToken cancellationToken)
@@ -342,7 +394,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             LogMessages.DetectionFault(_logger, fault);
         }
 
-        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask })
+        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask, _storageHealthTask })
         {
             if (task is not null)
             {

@@ -20,6 +20,47 @@ internal static class SqliteErrors
     private const int SqliteNotADb = 26;
     private const int SqlitePerm = 3;
 
+    /// <summary>
+    /// An I/O error on a file that can no longer be opened for writing is a read-only database, not a failing disk:
+    /// pooled connections keep their descriptors, so a file made immutable or a file system remounted read-only shows
+    /// up as SQLITE_IOERR (EPERM, EROFS) on the next write instead of SQLITE_READONLY.
+    /// </summary>
+    private static bool IsWritable(string path)
+    {
+        foreach (var file in (ReadOnlySpan<string>)[path, path + "-wal"])
+        {
+            try
+            {
+                if (File.Exists(file))
+                {
+                    using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                }
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// SQLite reports a full disk as SQLITE_FULL only when a write to the database or its WAL fails; creating the
+    /// 32 KB -shm file at open on a full disk comes back as SQLITE_IOERR. Less than 64 KB free is a full disk.
+    /// </summary>
+    private static bool IsFull(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).AvailableFreeSpace < 64 * 1024;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static StorageException Translate(SqliteException ex, string path, int busyTimeoutMs)
     {
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
@@ -57,6 +98,19 @@ internal static class SqliteErrors
                 path,
                 $"The PortVeil database '{path}' stayed locked by another connection for more than {busyTimeoutMs} ms ({sqlite}). " +
                 "Another process holds a write transaction on it (a second PortVeil, or a sqlite3 shell or backup left open): close it.",
+                ex),
+            SqliteIoErr when IsFull(dir) => new StorageException(
+                StorageErrorKind.DiskFull,
+                path,
+                $"The disk holding the PortVeil database '{path}' is full ({sqlite}; less than 64 KB free in '{dir}'). Free space on that " +
+                "file system, or lower the retention settings (storage.retention.*) so older rows are pruned. Events are buffered in memory within bounds until then.",
+                ex),
+            SqliteIoErr when !IsWritable(path) => new StorageException(
+                StorageErrorKind.ReadOnly,
+                path,
+                $"The PortVeil database '{path}' (or its -wal file) cannot be written any more ({sqlite}): it was made read-only or " +
+                $"immutable (lsattr '{path}'), or its file system was remounted read-only. Make it writable again (chattr -i, mount -o remount,rw); " +
+                "buffered bans and incidents are written once it is.",
                 ex),
             SqliteIoErr => new StorageException(
                 StorageErrorKind.IoError,

@@ -206,7 +206,15 @@ public sealed partial class SqliteStore : IBanStore, IIncidentStore, IEventStore
         }
         catch (SqliteException ex)
         {
-            throw SqliteErrors.Translate(ex, DatabasePath, _busyTimeoutMs);
+            var error = SqliteErrors.Translate(ex, DatabasePath, _busyTimeoutMs);
+            if (error.Kind is StorageErrorKind.ReadOnly or StorageErrorKind.IoError or StorageErrorKind.CannotOpen)
+            {
+                // SQLite opens a file it cannot write read-only and a pooled connection stays so: without a fresh
+                // connection, a database made writable again (chattr -i, remount rw) would fail forever.
+                ClearPool();
+            }
+
+            throw error;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or OverflowException)
         {

@@ -48,18 +48,19 @@ internal sealed class DaemonLab : IAsyncDisposable
 
     public PortVeilDaemon? Daemon { get; private set; }
 
-    public DaemonStages Stages(bool dryRun = false, PortVeil.Daemon.Api.ApiOptions? api = null) => new()
+    public DaemonStages Stages(bool dryRun = false, PortVeil.Daemon.Api.ApiOptions? api = null, string? databasePath = null, PortVeil.Storage.EventWriterOptions? writer = null) => new()
     {
         Api = api,
         NetworkNamespacePath = Path.Combine("/var/run/netns", Lab.Server.Name),
-        Storage = new SqliteStoreOptions { Path = DatabasePath },
+        Storage = new SqliteStoreOptions { Path = databasePath ?? DatabasePath },
+        Writer = writer ?? new PortVeil.Storage.EventWriterOptions(),
         Policy = new PolicyOptions { DryRun = dryRun },
         HostName = "lab-server",
     };
 
-    public async Task<PortVeilDaemon> StartAsync(DaemonStages? stages = null)
+    public async Task<PortVeilDaemon> StartAsync(DaemonStages? stages = null, Microsoft.Extensions.Logging.ILogger<PortVeilDaemon>? logger = null)
     {
-        Daemon = new PortVeilDaemon(stages ?? Stages());
+        Daemon = new PortVeilDaemon(stages ?? Stages(), logger);
         await Daemon.StartAsync(CancellationToken.None);
         return Daemon;
     }
