@@ -27,4 +27,17 @@ public class ApiFuzzRegressionTests
         Assert.Equal(HttpStatusCode.NotFound, next.StatusCode);
         Assert.Contains("198.51.100.1 is not banned", await next.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/api/v1/unban", "{\"target\":null}", "target: null")]
+    [InlineData("/api/v1/allow", "{\"network\":null}", "network: null")]
+    [InlineData("/api/v1/allow", "{\"network\":null,\"comment\":null}", "network: null")]
+    public async Task Fuzz_finding_a_null_address_field_is_400_naming_the_field_not_500(string path, string body, string says)
+    {
+        await using var api = await TestApi.StartAsync();
+        using var response = await api.Authorized.PostAsync(new Uri(path, UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(says, await ApiAuthTests.ErrorAsync(response), StringComparison.Ordinal);
+        Assert.Empty(await api.Store.ListAllowAsync());
+    }
 }
