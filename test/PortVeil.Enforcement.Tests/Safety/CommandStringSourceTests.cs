@@ -64,35 +64,55 @@ public partial class CommandStringSourceTests
     public void Processes_start_only_in_allow_listed_files_with_an_argument_list_and_never_through_a_shell()
     {
         var problems = new List<string>();
+        var starters = new HashSet<string>();
         foreach (var (path, lines) in SourceFiles())
         {
             for (var i = 0; i < lines.Length; i++)
             {
-                var line = lines[i];
-                var at = $"{path}:{i + 1}: {line.Trim()}";
-                if (line.Contains("new ProcessStartInfo", StringComparison.Ordinal) && !ProcessStarters.ContainsKey(path))
+                problems.AddRange(ProcessProblems(path, i + 1, lines[i]));
+                if (lines[i].Contains("new ProcessStartInfo", StringComparison.Ordinal))
                 {
-                    problems.Add("process start outside the allow-list: " + at);
-                }
-
-                if (SingleArgumentsString().IsMatch(line) || TwoArgumentStart().IsMatch(line))
-                {
-                    problems.Add("a single Arguments string (the runtime splits it like a shell): " + at);
-                }
-
-                if (ShellProgram().IsMatch(line) && StartsAProcess().IsMatch(line))
-                {
-                    problems.Add("a shell: " + at);
-                }
-
-                if (line.Contains("DemoProcess.Run(", StringComparison.Ordinal) && !LiteralProgram().IsMatch(line))
-                {
-                    problems.Add("a program that is not a literal: " + at);
+                    starters.Add(path);
                 }
             }
         }
 
+        problems.AddRange(ProcessStarters.Keys.Where(k => !starters.Contains(k)).Select(k => "allow-list entry no longer used: " + k));
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Theory]
+    [InlineData("src/PortVeil.Daemon/X.cs", "var psi = new ProcessStartInfo(\"nft\");")]
+    [InlineData("src/PortVeil.Cli/Demo/DemoProcess.cs", "psi.Arguments = \"add element inet portveil banned4 { \" + address + \" }\";")]
+    [InlineData("src/PortVeil.Cli/Demo/DemoProcess.cs", "var psi = new ProcessStartInfo(\"nft\", text);")]
+    [InlineData("src/PortVeil.Cli/Demo/DemoProcess.cs", "Process.Start(\"ip\", args);")]
+    [InlineData("src/PortVeil.Cli/Demo/DemoLab.cs", "DemoProcess.Run(\"sh\", [\"-c\", script]);")]
+    [InlineData("src/PortVeil.Cli/Demo/DemoLab.cs", "DemoProcess.Run(program, args);")]
+    public void The_process_rules_catch_a_planted_violation(string path, string line) =>
+        Assert.NotEmpty(ProcessProblems(path, 1, line));
+
+    private static IEnumerable<string> ProcessProblems(string path, int number, string line)
+    {
+        var at = $"{path}:{number}: {line.Trim()}";
+        if (line.Contains("new ProcessStartInfo", StringComparison.Ordinal) && !ProcessStarters.ContainsKey(path))
+        {
+            yield return "process start outside the allow-list: " + at;
+        }
+
+        if (SingleArgumentsString().IsMatch(line) || TwoArgumentStart().IsMatch(line))
+        {
+            yield return "a single Arguments string (the runtime splits it like a shell): " + at;
+        }
+
+        if (ShellProgram().IsMatch(line) && StartsAProcess().IsMatch(line))
+        {
+            yield return "a shell: " + at;
+        }
+
+        if (line.Contains("DemoProcess.Run(", StringComparison.Ordinal) && !LiteralProgram().IsMatch(line))
+        {
+            yield return "a program that is not a literal: " + at;
+        }
     }
 
     [Fact]
