@@ -24,6 +24,14 @@ internal sealed class ApiGuard(ApiOptions options, ApiToken token, bool loopback
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
 
+        // Found by fuzzing (ApiFuzzProperties): a body nobody reads (a POST to a GET route, answered 405 by routing)
+        // is drained by Kestrel after the answer; past MaxRequestBodyBytes it then drops the connection, and the
+        // client's next request on that keep-alive connection got no answer at all. Close such connections cleanly.
+        if (HasBody(context) && !IsAction(request))
+        {
+            headers.Connection = "close";
+        }
+
         if (loopbackOnly && !IsLoopbackHost(request.Host))
         {
             await RefuseAsync(context, StatusCodes.Status421MisdirectedRequest,
@@ -129,6 +137,18 @@ internal sealed class ApiGuard(ApiOptions options, ApiToken token, bool loopback
     internal static Task RefuseAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
+        if (HasBody(context))
+        {
+            // A refused body is not read (or not to its end): close rather than drain it (see InvokeAsync).
+            context.Response.Headers.Connection = "close";
+        }
+
         return context.Response.WriteAsJsonAsync(new ApiError(message), ApiJson.Options);
     }
+
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
+
+    private static bool IsAction(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Value is "/api/v1/unban" or "/api/v1/allow";
 }

@@ -103,8 +103,17 @@ public sealed partial class ApiServer
         ApiGuard.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Actions are not available yet: the daemon is still starting. Try again in a few seconds.");
 
     /// <summary>The prefix in a body field, or null after writing 400 naming the field and what is accepted.</summary>
-    private static async Task<NetPrefix?> TryPrefixAsync(HttpContext context, string field, string text)
+    private static async Task<NetPrefix?> TryPrefixAsync(HttpContext context, string field, string? text)
     {
+        // Found by fuzzing (ApiFuzzProperties): `{"target":null}` passes `required` (JSON null is a value) and
+        // reached Truncate(null), a 500. The annotation says non-null; the wire does not have to agree.
+        if (text is null)
+        {
+            await ApiGuard.RefuseAsync(context, StatusCodes.Status400BadRequest,
+                $"{field}: null; expected an IP address or network such as \"203.0.113.7\", \"198.51.100.0/24\" or \"2001:db8::/64\".");
+            return null;
+        }
+
         if (NetPrefix.TryParse(text.AsSpan().Trim(), out var prefix))
         {
             return prefix;

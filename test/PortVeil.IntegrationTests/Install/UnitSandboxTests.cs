@@ -27,34 +27,54 @@ public class UnitSandboxTests
         + "&& mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys "
         + "&& mount --bind /sys /sys && mount -o remount,bind,ro /sys && shift && exec \"$@\"";
 
-    [Fact]
-    public void Portveil_run_with_only_the_units_capabilities_and_a_read_only_system_bans_a_scanner_and_pings_the_watchdog()
+    private const UnixFileMode Mode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode Mode700 = Mode600 | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// With the unit's capabilities, and again with CAP_NET_ADMIN alone (to show which ones the daemon needs). The
+    /// daemon creates its database directory (0700), its database (0600, WAL files too) and its API token (0600)
+    /// itself, and its effective capability set is exactly what it was given, with no_new_privs set.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Portveil_run_with_only_the_units_capabilities_and_a_read_only_system_bans_a_scanner_and_pings_the_watchdog(bool netAdminOnly)
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
         using var listener = LabTcpListener.Start(lab.Server, 22);
         var state = Directory.CreateTempSubdirectory("pv-sandbox-");
         try
         {
-            File.SetUnixFileMode(state.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(state.FullName, Mode700);
+            // Neither directory exists yet: the daemon makes them, as on a fresh install's first start.
+            var database = Path.Combine(state.FullName, "lib", "portveil.db");
+            var tokenFile = Path.Combine(state.FullName, "etc", "api.token");
+            var config = Path.Combine(state.FullName, "portveil.toml");
+            File.WriteAllText(config, $"[api]\ntoken_file = \"{tokenFile}\"\n");
             var notifyPath = Path.Combine(state.FullName, "notify");
             using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
 
-            var caps = SetprivCapabilities();
+            var caps = netAdminOnly ? "-all,+net_admin" : SetprivCapabilities();
             using var daemon = lab.Server.Start("env",
                 "NOTIFY_SOCKET=" + notifyPath, "WATCHDOG_USEC=2000000",
                 "unshare", "--mount", "--propagation", "private", "sh", "-c", ReadOnlyRoot, "sh", state.FullName,
                 "setpriv", "--bounding-set=" + caps, "--inh-caps=" + caps, "--ambient-caps=" + caps, "--no-new-privs",
-                "dotnet", Path.Combine(InstallTree.CliBuildOutput, "portveil.dll"), "run", "--database", Path.Combine(state.FullName, "portveil.db"));
+                "dotnet", Path.Combine(InstallTree.CliBuildOutput, "portveil.dll"), "run", "--config", config, "--database", database);
 
             Assert.True(DaemonProcessReadiness.WaitUntilReady(lab.Server, 22), "not ready under the unit's restrictions: " + Stopped(daemon));
             Assert.Equal("WATCHDOG=1", Receive(systemd));
+            AssertPrivileges(daemon.Process.Id, netAdminOnly ? CapNetAdmin : CapNetAdmin | CapNetRaw);
+            Assert.True(WaitFor(() => File.Exists(tokenFile)), "the API token was not created");
 
             var scanner = lab.Scanners[0];
             var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300");
             Assert.Empty(scan.OpenPorts);
             Assert.True(DaemonProcessReadiness.WaitUntilBanned(lab.Server, scanner.IPv4), "the scanner was not banned: " + Stopped(daemon));
-            Assert.True(File.Exists(Path.Combine(state.FullName, "portveil.db")));
+            Assert.True(File.Exists(database));
+            Assert.Equal(Mode700, File.GetUnixFileMode(Path.GetDirectoryName(database)!));
+            Assert.All(Directory.GetFiles(Path.GetDirectoryName(database)!), f => Assert.True(File.GetUnixFileMode(f) == Mode600, $"{f} is {File.GetUnixFileMode(f)}"));
+            Assert.Equal(Mode600, File.GetUnixFileMode(tokenFile));
 
             // Still pinging after the work: the pipeline is alive.
             Assert.Equal("WATCHDOG=1", Receive(systemd));
@@ -66,6 +86,34 @@ public class UnitSandboxTests
         {
             state.Delete(recursive: true);
         }
+    }
+
+    private const ulong CapNetAdmin = 1UL << 12;
+    private const ulong CapNetRaw = 1UL << 13;
+
+    /// <summary>The daemon's own capability sets (/proc/PID/status): effective and permitted exactly as given.</summary>
+    private static void AssertPrivileges(int pid, ulong expected)
+    {
+        // `ip netns exec`, env, unshare, sh's exec and setpriv all exec in place: the PID started is the daemon's.
+        Assert.Equal("dotnet", File.ReadAllText($"/proc/{pid}/comm").Trim());
+        var status = File.ReadAllLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal(expected, ulong.Parse(status["CapEff"], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        Assert.Equal(expected, ulong.Parse(status["CapPrm"], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        Assert.Equal(expected, ulong.Parse(status["CapBnd"], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        Assert.Equal("1", status["NoNewPrivs"]);
+    }
+
+    private static bool WaitFor(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow + TestTimeouts.Event; DateTime.UtcNow < deadline; Thread.Sleep(100))
+        {
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return condition();
     }
 
     /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW in the unit → "-all,+net_admin,+net_raw" for setpriv.</summary>

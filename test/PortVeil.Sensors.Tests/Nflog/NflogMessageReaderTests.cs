@@ -1,6 +1,7 @@
 using CsCheck;
 using PortVeil.Core;
 using PortVeil.Sensors.Nflog;
+using PortVeil.TestSupport;
 using static PortVeil.TestSupport.NflogMessageBuilder;
 
 namespace PortVeil.Sensors.Tests.Nflog;
@@ -206,18 +207,18 @@ public class NflogMessageReaderTests
     [Fact]
     public void Random_bytes_never_throw_and_always_reach_the_end()
     {
-        Gen.Byte.Array[0, 600].Sample(bytes =>
+        Fuzz.Run(Gen.Byte.Array[0, 600], bytes =>
         {
             var records = ReadAll(bytes);
             Assert.True(records.Count <= (bytes.Length / 16) + 1);
-        }, iter: 5000);
+        }, 5000);
     }
 
     [Fact]
     public void Mutated_valid_batches_never_throw_and_good_messages_before_the_damage_still_decode()
     {
         var batch = Concat(SynMessage("pv:unserved", 22), SynMessage("pv:gated", 443), Done());
-        Gen.Select(Gen.Int[0, batch.Length - 1], Gen.Byte).Array[1, 4].Sample(mutations =>
+        Fuzz.Run(Gen.Select(Gen.Int[0, batch.Length - 1], Gen.Byte).Array[1, 4], mutations =>
         {
             var bytes = (byte[])batch.Clone();
             var firstDamage = int.MaxValue;
@@ -234,6 +235,6 @@ public class NflogMessageReaderTests
                 Assert.Equal(NflogRecordKind.Packet, records[0].Kind);
                 Assert.Equal((ushort)22, records[0].Packet.DestinationPort);
             }
-        }, iter: 5000);
+        }, 5000);
     }
 }

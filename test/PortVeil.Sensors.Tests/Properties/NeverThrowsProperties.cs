@@ -59,7 +59,7 @@ public class NeverThrowsProperties
 
     [Fact]
     public void Decoder_never_throws_on_random_bytes_that_claim_ipv4_or_ipv6() =>
-        Gen.Select(Gen.Byte.Array[0, 160], Gen.Bool).Sample((bytes, v6) =>
+        Fuzz.Run(Gen.Select(Gen.Byte.Array[0, 160], Gen.Bool), (bytes, v6) =>
         {
             if (bytes.Length > 0)
             {
@@ -69,7 +69,7 @@ public class NeverThrowsProperties
             var packet = default(PacketEvent);
             var ok = IpPacketDecoder.TryDecode(bytes, ref packet, out var error);
             Assert.Equal(ok, error is null);
-        }, iter: 20_000, threads: 1);
+        }, 20_000);
 
     [Fact]
     public void Decoder_never_throws_on_mutated_real_packets()
@@ -89,7 +89,7 @@ public class NeverThrowsProperties
             offset += 16 + incl;
         }
 
-        Gen.Select(Gen.Int[0, frames.Count - 1], Gen.Int[0, int.MaxValue].Array[1, 8], Gen.Int[0, 200]).Sample((index, flips, cut) =>
+        Fuzz.Run(Gen.Select(Gen.Int[0, frames.Count - 1], Gen.Int[0, int.MaxValue].Array[1, 8], Gen.Int[0, 200]), (index, flips, cut) =>
         {
             var bytes = (byte[])frames[index].Clone();
             foreach (var f in flips)
@@ -99,23 +99,23 @@ public class NeverThrowsProperties
 
             var packet = default(PacketEvent);
             IpPacketDecoder.TryDecode(bytes.AsSpan(0, Math.Min(cut, bytes.Length)), ref packet, out _);
-        }, iter: 20_000, threads: 1);
+        }, 20_000);
     }
 
     [Fact]
     public void Link_layer_and_option_walker_never_throw_on_random_bytes() =>
-        Gen.Select(Gen.Byte.Array[0, 120], Gen.Int[0, LinkTypes.Length - 1], Gen.Bool).Sample((bytes, type, little) =>
+        Fuzz.Run(Gen.Select(Gen.Byte.Array[0, 120], Gen.Int[0, LinkTypes.Length - 1], Gen.Bool), (bytes, type, little) =>
         {
             var result = LinkLayer.TryGetIpPacket(LinkTypes[type], bytes, little, out var ip, out var error);
             Assert.Equal(result == LinkDecodeResult.Malformed, error is not null);
             Assert.True(ip.Length <= bytes.Length);
             TcpOptionWalker.Walk(bytes.AsSpan(0, Math.Min(bytes.Length, 40)), little);
-        }, iter: 20_000, threads: 1);
+        }, 20_000);
 
     [Fact]
     public void Pcap_reader_survives_random_and_mutated_files()
     {
-        Gen.Byte.Array[0, 2048].Sample(bytes =>
+        Fuzz.Run(Gen.Byte.Array[0, 2048], bytes =>
         {
             // Half of the random files get a valid header so the record framing is exercised too.
             if (bytes.Length >= 24 && (bytes[5] & 1) == 0)
@@ -125,34 +125,34 @@ public class NeverThrowsProperties
 
             using var reader = new PcapReader(new MemoryStream(bytes), "random.pcap");
             ReadToEnd(reader);
-        }, iter: 2_000, threads: 1);
+        }, 2_000);
 
-        Mutated(PcapBytes).Sample(bytes =>
+        Fuzz.Run(Mutated(PcapBytes), bytes =>
         {
             using var reader = new PcapReader(new MemoryStream(bytes), "mutated.pcap");
             ReadToEnd(reader);
-        }, iter: 500, threads: 1);
+        }, 500);
     }
 
     [Fact]
     public void Pcapng_reader_survives_mutated_files() =>
-        Mutated(PcapNgBytes).Sample(bytes =>
+        Fuzz.Run(Mutated(PcapNgBytes), bytes =>
         {
             using var reader = new PcapNgReader(new MemoryStream(bytes), "mutated.pcapng");
             ReadToEnd(reader);
-        }, iter: 500, threads: 1);
+        }, 500);
 
     [Fact]
     public void Kernel_log_reader_survives_mutated_and_random_text()
     {
-        Mutated(LogBytes).Sample(bytes =>
+        Fuzz.Run(Mutated(LogBytes), bytes =>
         {
             using var reader = new KernelLogReader(new MemoryStream(bytes), "mutated.log", options: Utc2026);
             ReadToEnd(reader);
-        }, iter: 300, threads: 1);
+        }, 300);
 
         var line = System.Text.Encoding.ASCII.GetBytes(File.ReadLines(RepoPaths.CorpusFile("s06_nmap_udp_top50_klog.log")).First());
-        Gen.Select(Gen.Int[0, line.Length], Gen.Select(Gen.Int[0, line.Length - 1], Gen.Byte).Array[0, 12]).Sample((cut, edits) =>
+        Fuzz.Run(Gen.Select(Gen.Int[0, line.Length], Gen.Select(Gen.Int[0, line.Length - 1], Gen.Byte).Array[0, 12]), (cut, edits) =>
         {
             var bytes = (byte[])line.Clone();
             foreach (var (at, value) in edits)
@@ -166,7 +166,7 @@ public class NeverThrowsProperties
             {
                 Assert.True(error is null || error.Length > 0);
             }
-        }, iter: 20_000, threads: 1);
+        }, 20_000);
     }
 
     [Fact]
@@ -176,12 +176,12 @@ public class NeverThrowsProperties
         try
         {
             var path = Path.Combine(dir.FullName, "input");
-            Gen.Byte.Array[0, 600].Sample(bytes =>
+            Fuzz.Run(Gen.Byte.Array[0, 600], bytes =>
             {
                 File.WriteAllBytes(path, bytes);
                 using var source = CaptureFile.Open(path, Utc2026);
                 ReadToEnd(source);
-            }, iter: 300, threads: 1);
+            }, 300);
         }
         finally
         {
