@@ -105,6 +105,7 @@ public static class RuleSetExplainer
         PortVeilRuleset.PendingYoung4 or PortVeilRuleset.PendingYoung6 => "Sources whose first SYN is younger than the minimum retransmit delay; a SYN while still here is too early and dropped.",
         PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
         PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
+        PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Restricted sources (unverified decoy-cohort members): their raw-scanner probes and new non-TCP flows are dropped until the timeout.",
         _ => null,
     };
 
@@ -113,6 +114,7 @@ public static class RuleSetExplainer
         var where = hook is null ? "" : $" Base chain at hook {hook}, priority {prio}.";
         return name switch
         {
+            PortVeilRuleset.SpoofChain => "Runs first (before the allowlist and the bans): drops packets whose source address is forged, by reverse path and by the host's own addresses." + where,
             PortVeilRuleset.RawChain => "Runs before connection tracking (raw priority): banned sources are dropped before conntrack spends anything on them." + where,
             PortVeilRuleset.MangleChain => "Judges new connection attempts before Docker's DNAT (priority -100), so published container ports are seen with their original port." + where,
             PortVeilRuleset.ServedChain => "Connection attempts to served ports: known sources pass, never-seen ones meet first-contact gating." + where,
@@ -152,6 +154,33 @@ public static class RuleSetExplainer
         var family = Has("ip6 ") ? "IPv6" : "IPv4";
         switch (chain)
         {
+            case PortVeilRuleset.SpoofChain:
+                if (Has("meta iifname lo") && Ends("accept"))
+                {
+                    return "Never checks loopback: the host talking to itself uses its own addresses as sources.";
+                }
+
+                if (Has("fib saddr type local") && Ends("drop"))
+                {
+                    return "Drops packets for this host that arrive from outside with one of its own (or a loopback) addresses as source: always forged, and never allowlisted because of it.";
+                }
+
+                if (Has("icmpv6 type {") && Ends("accept"))
+                {
+                    return "Lets IPv6 neighbour discovery and multicast listener messages past the reverse-path check (duplicate address detection sends from ::).";
+                }
+
+                if (Has("fib saddr . mark . iif oif missing") && Ends("drop"))
+                {
+                    return "Strict reverse-path filter: drops packets whose source is not routed back through the interface they came in on (forged, or asymmetric routing).";
+                }
+
+                if (Has("fib saddr oif missing") && Ends("drop"))
+                {
+                    return "Loose reverse-path filter: drops packets whose source has no route back at all.";
+                }
+
+                break;
             case PortVeilRuleset.RawChain:
                 if ((sets.Contains(PortVeilRuleset.Allow4) || sets.Contains(PortVeilRuleset.Allow6)) && Ends("accept"))
                 {
@@ -193,6 +222,21 @@ public static class RuleSetExplainer
                 if (Has("icmpv6 type {") && Has("nd-neighbor-solicit") && Ends("accept"))
                 {
                     return "Always accepts IPv6 neighbour discovery and multicast listener messages, without which IPv6 stops working.";
+                }
+
+                if (Has("pv:stealth") && Has("limit rate"))
+                {
+                    return "Logs stealth probes (FIN, NULL, XMAS, Maimon: conntrack calls them invalid) at a bounded rate for the whole host, so their senders can be banned, before the drop below.";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("meta l4proto != tcp") && Ends("drop"))
+                {
+                    return $"Restricted {family} sources (unverified decoy-cohort members) lose every new non-TCP flow.";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("sack-perm missing") && Ends("drop"))
+                {
+                    return $"Restricted {family} sources lose raw-scanner SYNs (no SACK-permitted option); a real host's own stack at the address still connects.";
                 }
 
                 if (Has("ct state invalid") && Ends("drop"))
@@ -449,7 +493,7 @@ public static class RuleSetExplainer
                 case "ct":
                     return $"ct {p.Value.GetProperty("key").GetString()}";
                 case "fib":
-                    var flags = p.Value.TryGetProperty("flags", out var f) ? string.Join(' ', f.EnumerateArray().Select(x => x.GetString())) : "";
+                    var flags = p.Value.TryGetProperty("flags", out var f) ? string.Join(" . ", f.EnumerateArray().Select(x => x.GetString())) : "";
                     return $"fib {flags} {p.Value.GetProperty("result").GetString()}".Replace("  ", " ", StringComparison.Ordinal);
                 case "tcp option":
                     return $"tcp option {p.Value.GetProperty("name").GetString()}";
@@ -471,6 +515,21 @@ public static class RuleSetExplainer
                     var a = Expr(p.Value[0], sets);
                     var m = p.Value[1].ValueKind == JsonValueKind.Array ? "(" + string.Join(" | ", p.Value[1].EnumerateArray().Select(x => x.GetString())) + ")" : Expr(p.Value[1], sets);
                     return a is null || m is null ? null : $"{a} & {m}";
+                case "|":
+                    // nft 1.0.6 lists flag masks nested: {"|": [{"|": ["fin", "syn"]}, "rst"]}.
+                    var bits = new List<string>();
+                    foreach (var x in p.Value.EnumerateArray())
+                    {
+                        var t = Expr(x, sets);
+                        if (t is null)
+                        {
+                            return null;
+                        }
+
+                        bits.Add(t.Trim('(', ')'));
+                    }
+
+                    return "(" + string.Join(" | ", bits) + ")";
                 case "concat":
                     var parts = new List<string>();
                     foreach (var x in p.Value.EnumerateArray())

@@ -7,6 +7,8 @@ namespace PortVeil.Enforcement.Nftables;
 /// <summary>
 /// PortVeil's own `table inet portveil` (DESIGN.md, "Kernel side"), built from typed options:
 /// <code>
+/// chain spoof   (filter prerouting -310) [options]: lo accept; [local] fib saddr type local, fib daddr type local: counter drop;
+///                                          IPv6 neighbour discovery accept; [rpf] fib saddr (. mark . iif) oif missing: counter drop
 /// chain raw     (filter prerouting -300): @allow4/@allow6 accept; drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
 ///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
@@ -27,6 +29,7 @@ namespace PortVeil.Enforcement.Nftables;
 /// </summary>
 public sealed class PortVeilRuleset
 {
+    public const string SpoofChain = "spoof";
     public const string RawChain = "raw";
     public const string MangleChain = "mangle";
     public const string ServedChain = "served";
@@ -182,6 +185,8 @@ public sealed class PortVeilRuleset
         b.AddSet(Suspect4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Suspect6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
 
+        // Before raw (-300): a packet forged "from" the host itself must be dropped before the allowlist accepts it.
+        b.AddBaseChain(SpoofChain, "prerouting", SpoofPriority);
         b.AddBaseChain(RawChain, "prerouting", -300);
         b.AddBaseChain(MangleChain, "prerouting", -150);
         b.AddChain(ServedChain);
@@ -192,12 +197,13 @@ public sealed class PortVeilRuleset
         }
 
         // Flush before adding, so a half-flushed table is repaired without duplicate rules.
-        b.FlushChain(RawChain).FlushChain(MangleChain).FlushChain(ServedChain).FlushChain(UnservedChain);
+        b.FlushChain(SpoofChain).FlushChain(RawChain).FlushChain(MangleChain).FlushChain(ServedChain).FlushChain(UnservedChain);
         if (o.LogReplies)
         {
             b.FlushChain(RepliesChain);
         }
 
+        AppendSpoof(b);
         AppendRaw(b);
         AppendMangle(b);
         AppendServed(b);
@@ -213,6 +219,34 @@ public sealed class PortVeilRuleset
         {
             _sets.Add(PendingYoung4);
             _sets.Add(PendingYoung6);
+        }
+    }
+
+    /// <summary>Priority of chain `spoof`: just before raw (-300), after defragmentation (-400).</summary>
+    public const int SpoofPriority = -310;
+
+    private void AppendSpoof(NftTableBuilder b)
+    {
+        var o = Options;
+        if (!o.DropLocalSourceSpoofs && o.ReversePathFilter == ReversePathFilter.Off)
+        {
+            return;
+        }
+
+        // The host talking to itself goes through lo, with its own addresses as sources.
+        Rule(b, SpoofChain, Match(Meta("iifname"), "lo"), Accept());
+        if (o.DropLocalSourceSpoofs)
+        {
+            // Only unicast for this host: multicast and broadcast the host sends are looped back with its own source
+            // on the real interface (IP_MULTICAST_LOOP), and fib daddr type is then multicast or broadcast, not local.
+            Rule(b, SpoofChain, Match(FibSaddrType(), "local"), Match(FibDaddrType(), "local"), Counter(), Drop());
+        }
+
+        if (o.ReversePathFilter != ReversePathFilter.Off)
+        {
+            // Duplicate address detection and MLD send from :: (no route back to it); firewalld's rpfilter does the same.
+            Rule(b, SpoofChain, Match(Payload("icmpv6", "type"), AnonymousSet(NeighbourDiscovery)), Accept());
+            Rule(b, SpoofChain, Match(FibSourceOif(o.ReversePathFilter == ReversePathFilter.Strict), false), Counter(), Drop());
         }
     }
 
