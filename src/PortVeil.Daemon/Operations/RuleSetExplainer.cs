@@ -298,9 +298,14 @@ public static class RuleSetExplainer
 
                 if (sets.Contains(PortVeilRuleset.PendingYoung4) || sets.Contains(PortVeilRuleset.PendingYoung6))
                 {
-                    if (Has("update @known") && Ends("accept"))
+                    if (Has("update @known"))
                     {
-                        return $"First-contact gating: an {family} SYN retransmitted after the minimum delay (still pending, no longer young) is accepted and its source becomes known.";
+                        return $"First-contact gating: the source of an {family} SYN retransmitted after the minimum delay (still pending, no longer young) becomes known.";
+                    }
+
+                    if (Ends("accept"))
+                    {
+                        return $"First-contact gating: an {family} SYN retransmitted after the minimum delay is accepted (a rule of its own, so a full known set cannot lock guests out).";
                     }
 
                     if (Has("add @pending") && Ends("drop"))
@@ -312,6 +317,11 @@ public static class RuleSetExplainer
                     {
                         return $"An {family} retransmit that comes before the minimum delay is dropped: scanners retry fast or never.";
                     }
+                }
+
+                if (Has("meta l4proto tcp ") && Ends("accept") && sets.Count == 0)
+                {
+                    return "Gating fails open: a first SYN whose source could not be remembered (the pending set is full under a spoofed flood) is logged and accepted, so new guests still get in.";
                 }
 
                 if (Ends("accept") && (Has("pv:served") || Has("counter")) && sets.Count == 0)

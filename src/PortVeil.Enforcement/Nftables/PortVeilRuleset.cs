@@ -20,7 +20,8 @@ namespace PortVeil.Enforcement.Nftables;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
 /// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
-///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept
+///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept;
+///   a first SYN that could not be remembered (@pending full under a flood): log pv:served, accept (fails open)
 /// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
 ///   (accept instead when DropUnserved is off)
 /// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
@@ -335,8 +336,12 @@ public sealed class PortVeilRuleset
         foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })
         {
             // Retransmit after the minimum delay: the first SYN aged out of @pending_young but is still in @pending.
+            // Remembering and accepting are two rules: when @known is full, `update` fails and ends its rule (nft
+            // NFT_BREAK), and a spoofed flood that retransmits from 65 536 forged sources must not lock guests out.
             Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pending)), Match(Payload(proto, "saddr"), SetRef(young), "!="),
-                SetStatement("update", known, Payload(proto, "saddr")), served.DeepClone(), Accept());
+                SetStatement("update", known, Payload(proto, "saddr")));
+            Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pending)), Match(Payload(proto, "saddr"), SetRef(young), "!="),
+                served.DeepClone(), Accept());
 
             // Too early: still young. Dropped without refreshing anything.
             Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(young)), gated.DeepClone(), Drop());
@@ -346,6 +351,12 @@ public sealed class PortVeilRuleset
                 SetStatement("add", pending, Payload(proto, "saddr")), SetStatement("add", young, Payload(proto, "saddr")),
                 gated.DeepClone(), Drop());
         }
+
+        // Gating fails open: only a first SYN whose `add @pending` failed (the set is full: a spoofed flood of more
+        // than TrackingSetSize sources within GatingHold) gets here. Without this rule it fell back to the mangle
+        // chain, was logged as an unserved-port attempt (a TRW failure for a guest) and dropped. The detectors
+        // still see it (pv:served) and the reflex meter and bans still apply.
+        Rule(b, ServedChain, Match(Meta("l4proto"), "tcp"), served.DeepClone(), Accept());
     }
 
     private void AppendUnserved(NftTableBuilder b)
