@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using PortVeil.Enforcement.Nftables;
 using PortVeil.TestSupport;
@@ -25,7 +26,14 @@ public class SpoofCheckTests
     {
         await using var lab = new DaemonLab(scanners: 1, clients: 0, 443);
         AddInternalNetwork(lab);
-        var daemon = await lab.StartAsync();
+        var defaults = lab.Stages();
+        var daemon = await lab.StartAsync(new PortVeil.Daemon.Pipeline.DaemonStages
+        {
+            NetworkNamespacePath = defaults.NetworkNamespacePath,
+            Storage = defaults.Storage,
+            HostName = defaults.HostName,
+            AllowlistRefresh = TimeSpan.FromMilliseconds(500),
+        });
         var before = await daemon.Enforcer!.ReadSpoofDropsAsync();
         Assert.Equal(default, before);
 
@@ -68,6 +76,17 @@ public class SpoofCheckTests
 
         Assert.True(controlEvents > 0, "the control packets never reached the engine");
         Assert.Equal(drops, await daemon.Enforcer.ReadSpoofDropsAsync());
+
+        // Reported: the daemon re-reads the counters with every allowlist refresh and exports them at /metrics.
+        for (var deadline = DateTime.UtcNow + TestTimeouts.Event; DateTime.UtcNow < deadline && daemon.SpoofDrops != drops; await Task.Delay(100))
+        {
+        }
+
+        Assert.Equal(drops, daemon.SpoofDrops);
+        using var exporter = new PortVeil.Daemon.Metrics.PrometheusExporter(daemon.Metrics.Meter, daemon.Metrics.RefreshSnapshot);
+        var metrics = exporter.Collect();
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"portveil_kernel_spoofed_total{{check=\"local_source\"}} {drops.LocalSource}"), metrics, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"portveil_kernel_spoofed_total{{check=\"reverse_path\"}} {drops.ReversePath}"), metrics, StringComparison.Ordinal);
     }
 
     [Fact]
