@@ -186,6 +186,50 @@ public class SpoofedFloodTests(ITestOutputHelper output)
         Assert.True(session.Connected);
     }
 
+    [Fact]
+    public async Task A_flood_into_a_tiny_NFLOG_buffer_counts_kernel_overruns_and_the_daemon_still_bans_a_real_scanner_afterwards()
+    {
+        await using var lab = new DaemonLab(scanners: 2, clients: 1, 22, 443);
+        lab.Lab.Server.Exec("ip", "-6", "route", "add", "2001:db8::/32", "dev", "eth0").EnsureSuccess("IPv6 documentation route");
+        var basic = lab.Stages();
+        var daemon = await lab.StartAsync(new DaemonStages
+        {
+            NetworkNamespacePath = basic.NetworkNamespacePath,
+            Storage = basic.Storage,
+            HostName = basic.HostName,
+
+            // A 1 KiB socket buffer and one message per datagram: the kernel must drop log messages (ENOBUFS).
+            Nflog = new() { ReceiveBufferSize = 1024, QueueThreshold = 1, KernelBufferSize = 4096 },
+        });
+
+        var random = new Random(1125);
+        var exclude = new HashSet<IPAddress> { IPAddress.Parse(lab.Lab.Clients[0].IPv4), IPAddress.Parse(lab.Lab.Scanners[1].IPv4) };
+        using (var sender = SpoofedSynSender.Open(lab.Lab.Scanners[0]))
+        {
+            var target4 = IPAddress.Parse(LabTopology.ServerIPv4);
+            var target6 = IPAddress.Parse(LabTopology.ServerIPv6);
+            var watch = Stopwatch.StartNew();
+            for (var n = 0; n < 200_000 && watch.Elapsed < TimeSpan.FromSeconds(5); n++)
+            {
+                var source = RandomSource(random, exclude);
+                sender.Send(source, source.AddressFamily == AddressFamily.InterNetworkV6 ? target6 : target4,
+                    (ushort)random.Next(1024, 65535), (ushort)random.Next(1024, 60000), (uint)random.Next());
+            }
+        }
+
+        var overruns = daemon.Status(withLatency: false).KernelOverruns;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overruns {overruns}, events {daemon.Events}"));
+        Assert.True(overruns > 0, "the tiny buffer never overflowed: the test did not provoke overruns");
+        Assert.True(daemon.IsHealthy());
+
+        // Still working: a real scan afterwards is banned, and a guest connects.
+        var scanner = lab.Lab.Scanners[1];
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-200");
+        Assert.Contains(scanner.IPv4, await lab.WaitForBanAsync(scanner.IPv4));
+        Assert.True(LabTcpClient.TryConnect(lab.Lab.Clients[0], LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(6)));
+        Assert.True(daemon.Status(withLatency: false).KernelOverruns >= overruns, "the overrun count went backwards");
+    }
+
     /// <summary>A random source from 198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24 or 2001:db8::/32, never one in <paramref name="exclude"/> or the allowlisted nets.</summary>
     private static IPAddress RandomSource(Random random, HashSet<IPAddress> exclude)
     {
