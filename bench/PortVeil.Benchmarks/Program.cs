@@ -21,6 +21,8 @@ public static class Program
                 return NflogFloodBenchmark.Run(args);
             case "pcap-vs-tcpdump":
                 return PcapVsTcpdump.Run(args);
+            case "spoofed-sources":
+                return Daemon.SpoofedSourcesBenchmark.Run(args);
             case "ban-path-latency":
                 return Daemon.BanPathLatency.Run(args);
             case "analyze-throughput":

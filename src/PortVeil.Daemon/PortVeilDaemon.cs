@@ -53,6 +53,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private ApiServer? _api;
     private DateTimeOffset _startedAt;
     private int _stopped;
+    private readonly Lock _spoofLock = new();
+    private SpoofDrops _spoofDrops;
 
     public PortVeilDaemon(DaemonStages stages, ILogger<PortVeilDaemon>? logger = null, IMeterFactory? meterFactory = null)
     {
@@ -61,6 +63,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Metrics = new PortVeilMetrics(meterFactory);
         Metrics.Observe(() => Status(withLatency: false));
+        Metrics.ObserveSpoofDrops(() => SpoofDrops);
         Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
     }
 
@@ -95,6 +98,18 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             BanLatencyP50Ms = hasLatency ? latency!.QuantileMs(0.5) : null,
             BanLatencyP99Ms = hasLatency ? latency!.QuantileMs(0.99) : null,
         };
+    }
+
+    /// <summary>Chain spoof's drop counters as last read (every allowlist refresh, 5 s by default).</summary>
+    public SpoofDrops SpoofDrops
+    {
+        get
+        {
+            lock (_spoofLock)
+            {
+                return _spoofDrops;
+            }
+        }
     }
 
     /// <summary>Bans put into the kernel since start.</summary>
@@ -364,6 +379,13 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             {
                 allowlist.Refresh();
                 _allowPusher!.PushIfChangedAsync().GetAwaiter().GetResult();
+
+                // Off the packet path: one `list chain` every refresh, for /metrics.
+                var drops = _enforcer!.ReadSpoofDropsAsync().GetAwaiter().GetResult();
+                lock (_spoofLock)
+                {
+                    _spoofDrops = drops;
+                }
             }
             catch (Exception e) when (e is IOException or NftException or InvalidOperationException)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using PortVeil.Core;
 using PortVeil.Daemon.Api;
+using PortVeil.Enforcement.Nftables;
 
 namespace PortVeil.Daemon.Metrics;
 
@@ -26,6 +27,7 @@ public sealed class PortVeilMetrics : IDisposable
     private readonly Counter<long> _unbans;
     private readonly Histogram<double> _banLatency;
     private Func<DaemonStatus>? _status;
+    private Func<SpoofDrops>? _spoofDrops;
     private DaemonStatus? _snapshot;
 
     public PortVeilMetrics(IMeterFactory? meterFactory = null)
@@ -40,6 +42,8 @@ public sealed class PortVeilMetrics : IDisposable
         _meter.CreateObservableCounter("portveil.events", () => Status()?.Events ?? 0, "{event}", "Packet events (NFLOG connection attempts) processed by the detection engine.");
         _meter.CreateObservableGauge("portveil.bans.active", () => Status()?.ActiveBans ?? 0, "{ban}", "Bans currently active (kernel set elements the policy tracks).");
         _meter.CreateObservableCounter("portveil.kernel.overruns", () => Status()?.KernelOverruns ?? 0, "{overrun}", "NFLOG receive overruns (ENOBUFS): the kernel dropped log messages because the socket buffer was full.");
+        _meter.CreateObservableCounter("portveil.kernel.spoofed", SpoofMeasurements, "{packet}",
+            "Packets with forged sources dropped by chain spoof, before the allowlist, NFLOG and the detectors (check: local_source, reverse_path).");
         _meter.CreateObservableGauge("portveil.engine.sources", () => Status()?.TrackedSources ?? 0, "{source}", "Sources tracked in the detection engine's fixed-capacity table.");
         _meter.CreateObservableGauge("portveil.storage.queue.depth", () => Status()?.StorageQueueDepth ?? 0, "{record}", "Records waiting in the storage writer's queues (bans, incidents, event aggregates).");
     }
@@ -48,6 +52,19 @@ public sealed class PortVeilMetrics : IDisposable
 
     /// <summary>Where the observable instruments read from (the running daemon's counters).</summary>
     public void Observe(Func<DaemonStatus> status) => _status = status;
+
+    /// <summary>Where portveil.kernel.spoofed reads from (the daemon's last reading of chain spoof's counters).</summary>
+    public void ObserveSpoofDrops(Func<SpoofDrops> drops) => _spoofDrops = drops;
+
+    private IEnumerable<Measurement<long>> SpoofMeasurements()
+    {
+        var d = _spoofDrops?.Invoke() ?? default;
+        return
+        [
+            new Measurement<long>(d.LocalSource, new KeyValuePair<string, object?>("check", "local_source")),
+            new Measurement<long>(d.ReversePath, new KeyValuePair<string, object?>("check", "reverse_path")),
+        ];
+    }
 
     /// <summary>Takes one status snapshot for the observable instruments; the exporter calls it once per scrape.</summary>
     public void RefreshSnapshot() => _snapshot = _status?.Invoke();

@@ -99,13 +99,13 @@ public static class RuleSetExplainer
         PortVeilRuleset.Allow4 => "IPv4 allowlist (configuration, gateway, resolvers, own addresses, admin SSH, `portveil allow add`): never dropped, logged or counted.",
         PortVeilRuleset.Allow6 => "IPv6 allowlist: never dropped, logged or counted.",
         PortVeilRuleset.Served => "Ports this host serves (protocol . port), kept current by the daemon from listening sockets and Docker's DNAT rules.",
-        PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Members of decoy cohorts (nmap -D): restricted, not banned; only raw probes and non-TCP flows from them are dropped, each element with its own timeout.",
         PortVeilRuleset.Tripwire => "Tripwire ports: nothing serves them, so touching one is strong evidence of a scan.",
         PortVeilRuleset.Known4 or PortVeilRuleset.Known6 => $"Sources that passed first-contact gating; they are accepted at once for {Seconds(timeout)} after their last connection.",
         PortVeilRuleset.Pending4 or PortVeilRuleset.Pending6 => $"Sources whose first SYN was held by first-contact gating, remembered {Seconds(timeout)} while waiting for the retransmit.",
         PortVeilRuleset.PendingYoung4 or PortVeilRuleset.PendingYoung6 => "Sources whose first SYN is younger than the minimum retransmit delay; a SYN while still here is too early and dropped.",
         PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
         PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
+        PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Restricted sources (unverified decoy-cohort members): their raw-scanner probes and new non-TCP flows are dropped until the timeout.",
         _ => null,
     };
 
@@ -114,6 +114,7 @@ public static class RuleSetExplainer
         var where = hook is null ? "" : $" Base chain at hook {hook}, priority {prio}.";
         return name switch
         {
+            PortVeilRuleset.SpoofChain => "Runs first (before the allowlist and the bans): drops packets whose source address is forged, by reverse path and by the host's own addresses." + where,
             PortVeilRuleset.RawChain => "Runs before connection tracking (raw priority): banned sources are dropped before conntrack spends anything on them." + where,
             PortVeilRuleset.MangleChain => "Judges new connection attempts before Docker's DNAT (priority -100), so published container ports are seen with their original port." + where,
             PortVeilRuleset.ServedChain => "Connection attempts to served ports: known sources pass, never-seen ones meet first-contact gating." + where,
@@ -153,6 +154,33 @@ public static class RuleSetExplainer
         var family = Has("ip6 ") ? "IPv6" : "IPv4";
         switch (chain)
         {
+            case PortVeilRuleset.SpoofChain:
+                if (Has("meta iifname lo") && Ends("accept"))
+                {
+                    return "Never checks loopback: the host talking to itself uses its own addresses as sources.";
+                }
+
+                if (Has("fib saddr type local") && Ends("drop"))
+                {
+                    return "Drops packets for this host that arrive from outside with one of its own (or a loopback) addresses as source: always forged, and never allowlisted because of it.";
+                }
+
+                if (Has("icmpv6 type {") && Ends("accept"))
+                {
+                    return "Lets IPv6 neighbour discovery and multicast listener messages past the reverse-path check (duplicate address detection sends from ::).";
+                }
+
+                if (Has("fib saddr . mark . iif oif missing") && Ends("drop"))
+                {
+                    return "Strict reverse-path filter: drops packets whose source is not routed back through the interface they came in on (forged, or asymmetric routing).";
+                }
+
+                if (Has("fib saddr oif missing") && Ends("drop"))
+                {
+                    return "Loose reverse-path filter: drops packets whose source has no route back at all.";
+                }
+
+                break;
             case PortVeilRuleset.RawChain:
                 if ((sets.Contains(PortVeilRuleset.Allow4) || sets.Contains(PortVeilRuleset.Allow6)) && Ends("accept"))
                 {
@@ -196,19 +224,19 @@ public static class RuleSetExplainer
                     return "Always accepts IPv6 neighbour discovery and multicast listener messages, without which IPv6 stops working.";
                 }
 
-                if (Has("ct state invalid") && Has("pv:stealth"))
+                if (Has("pv:stealth") && Has("limit rate"))
                 {
-                    return "Logs stealth probes (FIN, NULL, XMAS, Maimon: invalid TCP with no SYN, no RST and no plain ACK) under one table-wide rate limit, so the detectors can ban the scanner; the next rule drops them.";
+                    return "Logs stealth probes (FIN, NULL, XMAS, Maimon: conntrack calls them invalid) at a bounded rate for the whole host, so their senders can be banned, before the drop below.";
                 }
 
-                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("l4proto != tcp") && Ends("drop"))
+                if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("meta l4proto != tcp") && Ends("drop"))
                 {
-                    return $"Decoy suspects ({family}): their new non-TCP flows are dropped; the address may only have been forged by a scanner (nmap -D).";
+                    return $"Restricted {family} sources (unverified decoy-cohort members) lose every new non-TCP flow.";
                 }
 
                 if ((sets.Contains(PortVeilRuleset.Suspect4) || sets.Contains(PortVeilRuleset.Suspect6)) && Has("sack-perm missing") && Ends("drop"))
                 {
-                    return $"Decoy suspects ({family}): TCP without SACK-permitted (raw scanner probes forged in the address's name) is dropped; a real host there, whose OS sends SACK-permitted, still connects.";
+                    return $"Restricted {family} sources lose raw-scanner SYNs (no SACK-permitted option); a real host's own stack at the address still connects.";
                 }
 
                 if (Has("ct state invalid") && Ends("drop"))
@@ -270,9 +298,14 @@ public static class RuleSetExplainer
 
                 if (sets.Contains(PortVeilRuleset.PendingYoung4) || sets.Contains(PortVeilRuleset.PendingYoung6))
                 {
-                    if (Has("update @known") && Ends("accept"))
+                    if (Has("update @known"))
                     {
-                        return $"First-contact gating: an {family} SYN retransmitted after the minimum delay (still pending, no longer young) is accepted and its source becomes known.";
+                        return $"First-contact gating: the source of an {family} SYN retransmitted after the minimum delay (still pending, no longer young) becomes known.";
+                    }
+
+                    if (Ends("accept"))
+                    {
+                        return $"First-contact gating: an {family} SYN retransmitted after the minimum delay is accepted (a rule of its own, so a full known set cannot lock guests out).";
                     }
 
                     if (Has("add @pending") && Ends("drop"))
@@ -284,6 +317,11 @@ public static class RuleSetExplainer
                     {
                         return $"An {family} retransmit that comes before the minimum delay is dropped: scanners retry fast or never.";
                     }
+                }
+
+                if (Has("meta l4proto tcp ") && Ends("accept") && sets.Count == 0)
+                {
+                    return "Gating fails open: a first SYN whose source could not be remembered (the pending set is full under a spoofed flood) is logged and accepted, so new guests still get in.";
                 }
 
                 if (Ends("accept") && (Has("pv:served") || Has("counter")) && sets.Count == 0)
@@ -465,7 +503,7 @@ public static class RuleSetExplainer
                 case "ct":
                     return $"ct {p.Value.GetProperty("key").GetString()}";
                 case "fib":
-                    var flags = p.Value.TryGetProperty("flags", out var f) ? string.Join(' ', f.EnumerateArray().Select(x => x.GetString())) : "";
+                    var flags = p.Value.TryGetProperty("flags", out var f) ? string.Join(" . ", f.EnumerateArray().Select(x => x.GetString())) : "";
                     return $"fib {flags} {p.Value.GetProperty("result").GetString()}".Replace("  ", " ", StringComparison.Ordinal);
                 case "tcp option":
                     return $"tcp option {p.Value.GetProperty("name").GetString()}";
@@ -493,10 +531,20 @@ public static class RuleSetExplainer
 
                     return a is null || m is null ? null : $"{a} & {m}";
                 case "|":
-                    // libnftables nests flag unions pairwise: {"|": [{"|": ["fin", "syn"]}, "rst"]}.
-                    var left = Expr(p.Value[0], sets);
-                    var right = Expr(p.Value[1], sets);
-                    return left is null || right is null ? null : $"{left} | {right}";
+                    // nft 1.0.6 lists flag masks nested: {"|": [{"|": ["fin", "syn"]}, "rst"]}.
+                    var bits = new List<string>();
+                    foreach (var x in p.Value.EnumerateArray())
+                    {
+                        var t = Expr(x, sets);
+                        if (t is null)
+                        {
+                            return null;
+                        }
+
+                        bits.Add(t.Trim('(', ')'));
+                    }
+
+                    return "(" + string.Join(" | ", bits) + ")";
                 case "concat":
                     var parts = new List<string>();
                     foreach (var x in p.Value.EnumerateArray())

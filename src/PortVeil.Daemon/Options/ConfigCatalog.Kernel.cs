@@ -46,6 +46,13 @@ internal static partial class ConfigCatalog
             ConfigKey.Create(S, "stealth_log_rate", new IntegerType(1, 100_000, "per second"),
                 "Stealth probes logged per second for the whole host (burst the same), so a spoofed flood cannot flood the log.",
                 c => c.Ruleset.StealthLogRate, (c, v) => Ruleset(c, r => r with { StealthLogRate = (int)v }), nameof(PortVeilRulesetOptions.StealthLogRate)),
+            ConfigKey.Create(S, "reverse_path_filter", new EnumType<ReversePathFilter>(
+                    ("strict", ReversePathFilter.Strict), ("loose", ReversePathFilter.Loose), ("off", ReversePathFilter.Off)),
+                "Drop packets whose source address has no route back through the interface they came in on (\"strict\"), or no route at all (\"loose\"), before the allowlist and the detectors see them. Multi-homed hosts with asymmetric routing use \"loose\" or \"off\" (`portveil doctor` shows rp_filter).",
+                c => c.Ruleset.ReversePathFilter, (c, v) => Ruleset(c, r => r with { ReversePathFilter = v }), nameof(PortVeilRulesetOptions.ReversePathFilter)),
+            ConfigKey.Create(S, "drop_local_spoofs", BoolType.Instance,
+                "Drop packets for this host that arrive from outside with one of its own addresses (or a loopback address) as source: always forged.",
+                c => c.Ruleset.DropLocalSourceSpoofs, (c, v) => Ruleset(c, r => r with { DropLocalSourceSpoofs = v }), nameof(PortVeilRulesetOptions.DropLocalSourceSpoofs)),
             ConfigKey.Create(S, "log_replies", BoolType.Instance,
                 "Also log SYN-ACKs leaving the host, so `explain` can prove which open ports a scanner saw.",
                 c => c.Ruleset.LogReplies, (c, v) => Ruleset(c, r => r with { LogReplies = v }), nameof(PortVeilRulesetOptions.LogReplies)),

@@ -34,6 +34,7 @@ public static class HostCapabilities
         checks.Add(new("libnftables", "libnftables", CheckStatus.Ok, $"{LibNftables.Library} loads.", Required: true));
         checks.AddRange(TryKernelFeatures());
         checks.Add(CheckNflog(procRoot));
+        checks.Add(ReversePathCheck.Inspect(procRoot));
         var tables = ListHostTables(checks);
         checks.Add(CheckDocker(tables, procRoot, etcRoot));
         checks.AddRange(CheckOtherFirewalls(tables, procRoot, etcRoot));
@@ -81,6 +82,10 @@ public static class HostCapabilities
             checks.Add(Trial(nft, "nflog_rule", "NFLOG rules (log group)",
                 TrialChain + "add rule inet pvdoctor c log group 20566 prefix \"pv:doctor\"\n", where,
                 "Load nfnetlink_log (modprobe nfnetlink_log)."));
+            checks.Add(Trial(nft, "fib_spoof_checks", "Spoofed-source checks (fib lookups)",
+                TrialChain + "add rule inet pvdoctor c fib saddr type local fib daddr type local drop\n"
+                + "add rule inet pvdoctor c fib saddr . mark . iif oif missing drop\n", where,
+                "Load nft_fib_inet (modprobe nft_fib_inet), or set kernel.reverse_path_filter = \"off\" and kernel.drop_local_spoofs = false."));
             checks.Add(Trial(nft, "reflex_meter", "Packet-path bans (dynamic sets with limits)",
                 TrialChain + "add set inet pvdoctor r { type ipv4_addr; flags dynamic,timeout; timeout 60s; }\n"
                 + "add set inet pvdoctor b { type ipv4_addr; flags dynamic,timeout; }\n"

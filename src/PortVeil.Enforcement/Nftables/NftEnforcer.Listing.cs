@@ -40,4 +40,27 @@ public sealed partial class NftEnforcer
 
     /// <summary>True when our table exists in the enforcer's namespace.</summary>
     public async Task<bool> TableExistsAsync() => await ListTableJsonAsync().ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Packets chain `spoof` dropped (forged local sources, reverse-path failures) since the table was last built;
+    /// zero when the table or the chain does not exist.
+    /// </summary>
+    public async Task<SpoofDrops> ReadSpoofDropsAsync()
+    {
+        var command = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["nftables"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["list"] = new Dictionary<string, object>
+                    {
+                        ["chain"] = new Dictionary<string, string> { ["family"] = "inet", ["table"] = _ruleset.Table, ["name"] = PortVeilRuleset.SpoofChain },
+                    },
+                },
+            },
+        });
+        var r = await _nft.RunAsync(command).ConfigureAwait(false);
+        return r.Succeeded ? NftListing.ReadSpoofDrops(r.Output) : default;
+    }
 }

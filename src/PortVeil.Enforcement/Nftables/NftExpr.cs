@@ -20,6 +20,14 @@ internal static class NftExpr
     public static JsonObject FibDaddrType() =>
         new() { ["fib"] = new JsonObject { ["result"] = "type", ["flags"] = Array("daddr") } };
 
+    /// <summary>`fib saddr type`: is the packet's source one of this host's addresses (local), unicast, …</summary>
+    public static JsonObject FibSaddrType() =>
+        new() { ["fib"] = new JsonObject { ["result"] = "type", ["flags"] = Array("saddr") } };
+
+    /// <summary>`fib saddr[ . mark . iif] oif`: the interface the route back to the source leaves by (false = missing).</summary>
+    public static JsonObject FibSourceOif(bool strict) =>
+        new() { ["fib"] = new JsonObject { ["result"] = "oif", ["flags"] = strict ? Array("saddr", "mark", "iif") : Array("saddr") } };
+
     public static JsonObject Match(JsonNode left, JsonNode right, string op = "==") =>
         new() { ["match"] = new JsonObject { ["op"] = op, ["left"] = left, ["right"] = right } };
 

@@ -101,6 +101,48 @@ internal static class NftListing
         return shape;
     }
 
+    /// <summary>
+    /// The packet counters of chain `spoof`'s two drop rules: the rule testing `fib … oif` is the reverse-path filter,
+    /// the one testing `fib saddr type` the local-source check. Rules without a counter count nothing.
+    /// </summary>
+    public static SpoofDrops ReadSpoofDrops(string json)
+    {
+        long local = 0, reversePath = 0;
+        using var doc = JsonDocument.Parse(json);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("rule", out var rule) || rule.GetProperty("chain").GetString() != PortVeilRuleset.SpoofChain)
+            {
+                continue;
+            }
+
+            string? fibResult = null;
+            long packets = 0;
+            foreach (var stmt in rule.GetProperty("expr").EnumerateArray())
+            {
+                if (stmt.TryGetProperty("match", out var m) && m.GetProperty("left").TryGetProperty("fib", out var fib) && fibResult is null)
+                {
+                    fibResult = fib.GetProperty("result").GetString();
+                }
+                else if (stmt.TryGetProperty("counter", out var c) && c.ValueKind == JsonValueKind.Object)
+                {
+                    packets = c.GetProperty("packets").GetInt64();
+                }
+            }
+
+            if (fibResult == "oif")
+            {
+                reversePath += packets;
+            }
+            else if (fibResult == "type")
+            {
+                local += packets;
+            }
+        }
+
+        return new SpoofDrops(local, reversePath);
+    }
+
     internal sealed class TableShape
     {
         public HashSet<string> Sets { get; } = [];

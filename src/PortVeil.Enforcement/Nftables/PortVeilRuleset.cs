@@ -7,6 +7,8 @@ namespace PortVeil.Enforcement.Nftables;
 /// <summary>
 /// PortVeil's own `table inet portveil` (DESIGN.md, "Kernel side"), built from typed options:
 /// <code>
+/// chain spoof   (filter prerouting -310) [options]: lo accept; [local] fib saddr type local, fib daddr type local: counter drop;
+///                                          IPv6 neighbour discovery accept; [rpf] fib saddr (. mark . iif) oif missing: counter drop
 /// chain raw     (filter prerouting -300): @allow4/@allow6 accept; drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
 ///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
@@ -18,7 +20,8 @@ namespace PortVeil.Enforcement.Nftables;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
 /// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
-///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept
+///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept;
+///   a first SYN that could not be remembered (@pending full under a flood): log pv:served, accept (fails open)
 /// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
 ///   (accept instead when DropUnserved is off)
 /// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
@@ -27,6 +30,7 @@ namespace PortVeil.Enforcement.Nftables;
 /// </summary>
 public sealed class PortVeilRuleset
 {
+    public const string SpoofChain = "spoof";
     public const string RawChain = "raw";
     public const string MangleChain = "mangle";
     public const string ServedChain = "served";
@@ -182,6 +186,8 @@ public sealed class PortVeilRuleset
         b.AddSet(Suspect4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Suspect6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
 
+        // Before raw (-300): a packet forged "from" the host itself must be dropped before the allowlist accepts it.
+        b.AddBaseChain(SpoofChain, "prerouting", SpoofPriority);
         b.AddBaseChain(RawChain, "prerouting", -300);
         b.AddBaseChain(MangleChain, "prerouting", -150);
         b.AddChain(ServedChain);
@@ -192,12 +198,13 @@ public sealed class PortVeilRuleset
         }
 
         // Flush before adding, so a half-flushed table is repaired without duplicate rules.
-        b.FlushChain(RawChain).FlushChain(MangleChain).FlushChain(ServedChain).FlushChain(UnservedChain);
+        b.FlushChain(SpoofChain).FlushChain(RawChain).FlushChain(MangleChain).FlushChain(ServedChain).FlushChain(UnservedChain);
         if (o.LogReplies)
         {
             b.FlushChain(RepliesChain);
         }
 
+        AppendSpoof(b);
         AppendRaw(b);
         AppendMangle(b);
         AppendServed(b);
@@ -213,6 +220,34 @@ public sealed class PortVeilRuleset
         {
             _sets.Add(PendingYoung4);
             _sets.Add(PendingYoung6);
+        }
+    }
+
+    /// <summary>Priority of chain `spoof`: just before raw (-300), after defragmentation (-400).</summary>
+    public const int SpoofPriority = -310;
+
+    private void AppendSpoof(NftTableBuilder b)
+    {
+        var o = Options;
+        if (!o.DropLocalSourceSpoofs && o.ReversePathFilter == ReversePathFilter.Off)
+        {
+            return;
+        }
+
+        // The host talking to itself goes through lo, with its own addresses as sources.
+        Rule(b, SpoofChain, Match(Meta("iifname"), "lo"), Accept());
+        if (o.DropLocalSourceSpoofs)
+        {
+            // Only unicast for this host: multicast and broadcast the host sends are looped back with its own source
+            // on the real interface (IP_MULTICAST_LOOP), and fib daddr type is then multicast or broadcast, not local.
+            Rule(b, SpoofChain, Match(FibSaddrType(), "local"), Match(FibDaddrType(), "local"), Counter(), Drop());
+        }
+
+        if (o.ReversePathFilter != ReversePathFilter.Off)
+        {
+            // Duplicate address detection and MLD send from :: (no route back to it); firewalld's rpfilter does the same.
+            Rule(b, SpoofChain, Match(Payload("icmpv6", "type"), AnonymousSet(NeighbourDiscovery)), Accept());
+            Rule(b, SpoofChain, Match(FibSourceOif(o.ReversePathFilter == ReversePathFilter.Strict), false), Counter(), Drop());
         }
     }
 
@@ -301,8 +336,12 @@ public sealed class PortVeilRuleset
         foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })
         {
             // Retransmit after the minimum delay: the first SYN aged out of @pending_young but is still in @pending.
+            // Remembering and accepting are two rules: when @known is full, `update` fails and ends its rule (nft
+            // NFT_BREAK), and a spoofed flood that retransmits from 65 536 forged sources must not lock guests out.
             Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pending)), Match(Payload(proto, "saddr"), SetRef(young), "!="),
-                SetStatement("update", known, Payload(proto, "saddr")), served.DeepClone(), Accept());
+                SetStatement("update", known, Payload(proto, "saddr")));
+            Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pending)), Match(Payload(proto, "saddr"), SetRef(young), "!="),
+                served.DeepClone(), Accept());
 
             // Too early: still young. Dropped without refreshing anything.
             Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(young)), gated.DeepClone(), Drop());
@@ -312,6 +351,12 @@ public sealed class PortVeilRuleset
                 SetStatement("add", pending, Payload(proto, "saddr")), SetStatement("add", young, Payload(proto, "saddr")),
                 gated.DeepClone(), Drop());
         }
+
+        // Gating fails open: only a first SYN whose `add @pending` failed (the set is full: a spoofed flood of more
+        // than TrackingSetSize sources within GatingHold) gets here. Without this rule it fell back to the mangle
+        // chain, was logged as an unserved-port attempt (a TRW failure for a guest) and dropped. The detectors
+        // still see it (pv:served) and the reflex meter and bans still apply.
+        Rule(b, ServedChain, Match(Meta("l4proto"), "tcp"), served.DeepClone(), Accept());
     }
 
     private void AppendUnserved(NftTableBuilder b)

@@ -39,4 +39,12 @@ public static class PortVeilRulesetDefaults
 
     /// <summary>Maximum sources tracked by the reflex meter, gating and known sets.</summary>
     public const int TrackingSetSize = 65_536;
+
+    /// <summary>
+    /// Strict: a single-homed server (the usual self-hoster) loses nothing, and packets "from" its other networks
+    /// (Docker's bridges, a LAN behind a second interface) arriving on the internet side are dropped. Hosts whose
+    /// replies leave by another interface than requests came in (multi-homed without policy routing, some VPN
+    /// set-ups) choose loose or off; `portveil doctor` shows the kernel's own rp_filter and the policy-routing rules.
+    /// </summary>
+    public const ReversePathFilter ReversePathFilter = Nftables.ReversePathFilter.Strict;
 }

@@ -48,6 +48,18 @@ public sealed record PortVeilRulesetOptions
     /// <summary>Stealth probes logged per second, table-wide (the burst is the same number): bounds log volume under spoofed floods.</summary>
     public int StealthLogRate { get; init; } = PortVeilRulesetDefaults.StealthLogRate;
 
+    /// <summary>
+    /// Reverse-path filter in chain `spoof` (before the allowlist and the bans): packets whose source is not routable
+    /// back through (strict) or at all (loose) are dropped and counted, and never reach conntrack or NFLOG.
+    /// </summary>
+    public ReversePathFilter ReversePathFilter { get; init; } = PortVeilRulesetDefaults.ReversePathFilter;
+
+    /// <summary>
+    /// Drop (and count) unicast packets for this host that arrive on an interface other than loopback with one of the
+    /// host's own addresses or a loopback address as source: always forged, and the host's addresses are allowlisted.
+    /// </summary>
+    public bool DropLocalSourceSpoofs { get; init; } = true;
+
     /// <summary>Log SYN-ACKs leaving the host (prefix pv:reply), so exposure can be measured from replies.</summary>
     public bool LogReplies { get; init; }
 

@@ -97,6 +97,19 @@ public class MetricsEndpointTests
     }
 
     [Fact]
+    public void Spoofed_packets_dropped_by_the_kernel_are_exported_per_check()
+    {
+        using var metrics = new PortVeilMetrics();
+        using var exporter = new PrometheusExporter(metrics.Meter);
+        metrics.ObserveSpoofDrops(() => new PortVeil.Enforcement.Nftables.SpoofDrops(LocalSource: 17, ReversePath: 40_002));
+
+        var text = PrometheusText.Parse(exporter.Collect());
+
+        Assert.Equal(17, text.Value("portveil_kernel_spoofed_total", ("check", "local_source")));
+        Assert.Equal(40_002, text.Value("portveil_kernel_spoofed_total", ("check", "reverse_path")));
+    }
+
+    [Fact]
     public void Label_values_with_quotes_backslashes_and_newlines_are_escaped_and_parse_back()
     {
         using var meter = new Meter("PortVeil.Test");

@@ -6,7 +6,8 @@ namespace PortVeil.Daemon.Tests.Operations;
 
 /// <summary>
 /// Data/portveil-table.json is `list table inet portveil` as libnftables 1.0.6 wrote it for a table built with every
-/// option on (gating, raw-SYN fingerprint, replies), one ban, one served port and one allow block.
+/// option on (gating, raw-SYN fingerprint, replies), one ban, one served port and one allow block (re-listed
+/// with chain spoof, the stealth log and the suspect rules in place).
 /// </summary>
 public sealed class RuleSetExplainerTests
 {

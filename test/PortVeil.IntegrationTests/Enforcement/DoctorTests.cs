@@ -19,12 +19,12 @@ public class DoctorTests
         using var doc = JsonDocument.Parse(output.ToString());
         var checks = doc.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("status").GetString()!);
-        foreach (var id in new[] { "libnftables", "nf_tables", "set_timeouts", "tcp_options", "nflog_rule", "reflex_meter", "portveil_table", "nfnetlink_log" })
+        foreach (var id in new[] { "libnftables", "nf_tables", "set_timeouts", "tcp_options", "nflog_rule", "reflex_meter", "fib_spoof_checks", "portveil_table", "nfnetlink_log" })
         {
             Assert.Equal("OK", checks[id]);
         }
 
-        foreach (var id in new[] { "docker", "iptables_legacy", "firewalld", "ufw", "fail2ban", "crowdsec" })
+        foreach (var id in new[] { "reverse_path", "docker", "iptables_legacy", "firewalld", "ufw", "fail2ban", "crowdsec" })
         {
             Assert.Contains(id, checks.Keys);
         }

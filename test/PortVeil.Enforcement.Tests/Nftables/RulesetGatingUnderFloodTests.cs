@@ -1,0 +1,72 @@
+using System.Text.Json;
+using PortVeil.Enforcement.Nftables;
+
+namespace PortVeil.Enforcement.Tests.Nftables;
+
+/// <summary>
+/// First-contact gating when its sets are full (a spoofed flood): nft ends a rule whose `add`/`update` of a full set
+/// fails, so what comes after that rule decides. These tests pin the order that keeps guests working.
+/// </summary>
+public class RulesetGatingUnderFloodTests
+{
+    private static List<string> Served(PortVeilRulesetOptions options)
+    {
+        var b = new NftTableBuilder("portveil");
+        new PortVeilRuleset(options).AppendTo(b);
+        using var doc = JsonDocument.Parse(b.ToJsonString());
+        var rules = new List<string>();
+        foreach (var cmd in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (cmd.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == PortVeilRuleset.ServedChain)
+            {
+                rules.Add(rule.GetProperty("expr").GetRawText());
+            }
+        }
+
+        return rules;
+    }
+
+    [Fact]
+    public void A_first_SYN_that_could_not_be_remembered_is_logged_as_served_and_accepted_by_the_last_rule()
+    {
+        var rules = Served(new PortVeilRulesetOptions());
+
+        var last = rules[^1];
+        Assert.StartsWith("""[{"match":{"op":"==","left":{"meta":{"key":"l4proto"}},"right":"tcp"}},{"log":{"prefix":"pv:served""", last, StringComparison.Ordinal);
+        Assert.EndsWith("""{"accept":null}]""", last, StringComparison.Ordinal);
+
+        // Both first-contact rules (v4, v6) come before it and end in drop when their `add @pending` succeeds.
+        var firstContact = rules.FindAll(r => r.Contains("\"op\":\"add\",\"elem\"", StringComparison.Ordinal) && r.Contains("@pending", StringComparison.Ordinal));
+        Assert.Equal(2, firstContact.Count);
+        Assert.All(firstContact, r => Assert.True(rules.IndexOf(r) < rules.Count - 1));
+    }
+
+    [Fact]
+    public void Remembering_a_retransmitting_source_and_accepting_it_are_separate_rules()
+    {
+        var rules = Served(new PortVeilRulesetOptions());
+
+        foreach (var (known, pending) in new[] { ("@known4", "@pending4"), ("@known6", "@pending6") })
+        {
+            var update = rules.FindIndex(r => r.Contains("\"update\"", StringComparison.Ordinal) && r.Contains(known, StringComparison.Ordinal));
+            Assert.True(update >= 0, known);
+
+            // No verdict in the update rule: a full @known ends only this rule, and the next one still accepts.
+            Assert.DoesNotContain("\"accept\"", rules[update], StringComparison.Ordinal);
+            Assert.DoesNotContain("\"drop\"", rules[update], StringComparison.Ordinal);
+            var accept = rules[update + 1];
+            Assert.Contains(pending, accept, StringComparison.Ordinal);
+            Assert.Contains("\"!=\"", accept, StringComparison.Ordinal);
+            Assert.EndsWith("""{"accept":null}]""", accept, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Without_gating_the_served_chain_is_a_single_log_and_accept()
+    {
+        var rules = Served(new PortVeilRulesetOptions { FirstContactGating = false });
+
+        Assert.Single(rules);
+        Assert.Contains("pv:served", rules[0], StringComparison.Ordinal);
+    }
+}
