@@ -107,4 +107,38 @@ public sealed class FleetPropagationTests(FleetClusterFixture fixture) : IClassF
         Assert.Contains("allowlisted on host-b", import.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(scanner.IPv4, await fleet.B.KernelBansAsync());
     }
+
+    [Fact]
+    public async Task With_consensus_2_a_third_host_bans_once_a_second_host_reports_the_same_scanner()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await using var c = new DaemonLab(scanners: 0, clients: 0, 22);
+        // A and B only report (fleet import off): B must see the scanner itself, not drop it as an imported ban.
+        var reportOnly = new global::PortVeil.Daemon.Fleet.FleetOptions { Enabled = false };
+        await fleet.A.StartAsync(fleet.Stages(fleet.A, "host-a", "postgres", reportOnly));
+        await fleet.B.StartAsync(fleet.Stages(fleet.B, "host-b", "host_b", reportOnly));
+        await c.StartAsync(fleet.Stages(c, "host-c", "postgres", new global::PortVeil.Daemon.Fleet.FleetOptions { Enabled = true, Consensus = 2 }));
+        Assert.True(await FleetPair.WaitUntilAsync(() => c.Daemon!.Fleet!.Listening));
+        var address = fleet.A.Lab.Scanners[0].IPv4;
+
+        Nmap.Scan(fleet.A.Lab.Scanners[0], LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(address, await fleet.A.WaitForBanAsync(address));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(address, await c.KernelBansAsync());
+
+        // The same address scans host B (B's lab has its own scanner at that address): a second host reports it.
+        Nmap.Scan(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(address, await fleet.B.WaitForBanAsync(address));
+
+        Assert.Contains(address, await c.WaitForBanAsync(address));
+
+        // C imported host B's ban (the one that made two reports); A's, pending until then, may follow at the next
+        // catch-up: the same element, the later expiry.
+        var store = c.Daemon!.Store!;
+        var byHost = (await store.ListBanHistoryAsync(BanTarget.ForAddress(Core.NetAddress.Parse(address)))).ToDictionary(b => b.Ban.OriginHost);
+        Assert.Equal(["host-a", "host-b"], byHost.Keys.Order());
+        Assert.Contains(await store.ListFleetImportsAsync(byHost["host-b"].Ban.Id), i => i.Host == "host-c" && i.Outcome == FleetImportOutcome.Enforced);
+        Assert.Contains(await store.ListFleetImportsAsync(byHost["host-a"].Ban.Id), i => i.Host == "host-c");
+        Assert.InRange(c.Daemon.Fleet!.Imported, 1, 2);
+    }
 }
