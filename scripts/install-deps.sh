@@ -14,6 +14,7 @@ packages=(
   iptables ipset             # the effectiveness bench's comparison: the ipset+hashlimit recipe, inside a lab namespace
   netcat-openbsd procps curl # curl: the API test asks `portveil run` inside a lab namespace
   chromium fonts-dejavu-core # the dashboard's browser test (Playwright drives this chromium; it cannot download its own)
+  postgresql                 # fleet mode: tests and the propagation benchmark start throwaway clusters (initdb, pg_ctl)
 )
 missing=()
 for p in "${packages[@]}"; do

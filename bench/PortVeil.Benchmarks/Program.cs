@@ -25,6 +25,8 @@ public static class Program
                 return Daemon.SpoofedSourcesBenchmark.Run(args);
             case "ban-path-latency":
                 return Daemon.BanPathLatency.Run(args);
+            case "fleet-propagation":
+                return Fleet.FleetPropagationLatency.Run(args);
             case "analyze-throughput":
                 return AnalyzeThroughput.Run(args[1..]);
             case "detection-memory":

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Fleet;
 using PortVeil.Daemon.Metrics;
 using PortVeil.Daemon.Notifications;
 using PortVeil.Daemon.Operations;
@@ -17,6 +18,7 @@ using PortVeil.Enforcement.ServedPorts;
 using PortVeil.Sensors.Nflog;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.Storage.Postgres;
 
 namespace PortVeil.Daemon;
 
@@ -34,7 +36,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private readonly DaemonStages _stages;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private SqliteStore? _store;
+    private IPortVeilStore? _store;
+    private FleetImporter? _fleet;
+    private Task? _fleetTask;
     private EventWriter? _writer;
     private NftEnforcer? _enforcer;
     private ServedPortWatcher? _served;
@@ -153,6 +157,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Ban, unban, allow and list by hand (the HTTP API calls these); null until started.</summary>
     public OperatorActions? Operator { get; private set; }
 
+    /// <summary>The importer of other hosts' bans, when [fleet] is enabled on the PostgreSQL backend.</summary>
+    public FleetImporter? Fleet => _fleet;
+
+    /// <summary>The database in use (SQLite or PostgreSQL); null until started.</summary>
+    public IPortVeilStore? Store => _store;
+
     /// <summary>Passes of the loop that loads operator changes made through the database (the CLI) every second.</summary>
     public long OperatorSyncPasses => _operatorSync?.Passes ?? 0;
 
@@ -220,9 +230,11 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _maintenanceTask = Task.Run(() => maintenance.RunAsync(_stop.Token), CancellationToken.None);
         var health = new StorageHealthReporter(_writer, _stages.Writer, _stages.Storage.Path, _logger);
         _storageHealthTask = Task.Run(() => health.RunAsync(_stop.Token), CancellationToken.None);
-        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier);
+        _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier,
+            ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
+        StartFleet(allowlist);
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
         if (_stages.Api is { } apiOptions)
@@ -243,7 +255,26 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             }
         }
 
-        LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _stages.Storage.Path, _stages.Policy.DryRun);
+        LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _store.Location, _stages.Policy.DryRun);
+    }
+
+    private void StartFleet(LiveAllowlist allowlist)
+    {
+        if (!_stages.Fleet.Enabled)
+        {
+            return;
+        }
+
+        if (_store is not PostgresStore postgres)
+        {
+            LogMessages.FleetNeedsPostgres(_logger);
+            return;
+        }
+
+        var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
+        _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
+        _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
+        LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
     }
 
     private async Task StartApiAsync(ApiOptions options, CancellationToken cancellationToken)
@@ -268,8 +299,14 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// and a fresh database is created, so protection never waits for a person; the bans still in the kernel are
     /// recorded again by <see cref="RecoverKernelBansAsync"/>. Any other storage error stops the start.
     /// </summary>
-    private SqliteStore OpenStore()
+    private IPortVeilStore OpenStore()
     {
+        if (_stages.StorageBackend == StorageBackend.Postgresql)
+        {
+            return PortVeilStores.Open(_stages.StorageBackend, _stages.Storage, _stages.Postgres with { ApplicationName = "portveil " + _stages.HostName });
+        }
+
+        // SQLite: a corrupt file is moved aside and a fresh database started (kernel bans are recovered into it).
         try
         {
             return SqliteStore.Open(_stages.Storage);
@@ -319,7 +356,10 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         foreach (var stored in active)
         {
             var ban = stored.Ban;
-            if (ban.DryRun)
+
+            // A shared (fleet) database holds other hosts' bans too: those are the fleet importer's to judge
+            // (allowlist, consensus), not restored blindly.
+            if (ban.DryRun || (_store.Backend == StorageBackend.Postgresql && !string.Equals(ban.OriginHost, _stages.HostName, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -347,7 +387,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             }
         }
 
-        LogMessages.Restored(_logger, restored, _stages.Storage.Path);
+        LogMessages.Restored(_logger, restored, _store.Location);
     }
 
     private static IReadOnlyList<BanRequest> RestoreRequests(NetPrefix target, TimeSpan remaining)
@@ -416,7 +456,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             LogMessages.DetectionFault(_logger, fault);
         }
 
-        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask, _storageHealthTask })
+        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask, _storageHealthTask, _fleetTask })
         {
             if (task is not null)
             {

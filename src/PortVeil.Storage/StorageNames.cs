@@ -29,6 +29,21 @@ internal static class StorageNames
         _ => "unknown",
     };
 
+    public static string Of(FleetImportOutcome outcome) => outcome switch
+    {
+        FleetImportOutcome.Enforced => "enforced",
+        FleetImportOutcome.Allowlisted => "allowlisted",
+        FleetImportOutcome.AwaitingConsensus => "awaiting_consensus",
+        _ => "unknown",
+    };
+
+    public static FleetImportOutcome ParseOutcome(string name) => name switch
+    {
+        "allowlisted" => FleetImportOutcome.Allowlisted,
+        "awaiting_consensus" => FleetImportOutcome.AwaitingConsensus,
+        _ => FleetImportOutcome.Enforced,
+    };
+
     public static ScanKind ParseScan(string name) => Scans.GetValueOrDefault(name, ScanKind.Unknown);
 
     public static DetectorKind? ParseDetector(string? name) =>

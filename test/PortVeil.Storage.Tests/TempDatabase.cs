@@ -4,7 +4,7 @@ using PortVeil.Storage.Sqlite;
 namespace PortVeil.Storage.Tests;
 
 /// <summary>A fresh directory under /tmp holding one database file; deleted (with its pools) on Dispose.</summary>
-public sealed class TempDatabase : IDisposable
+public sealed class TempDatabase : ITestDatabase
 {
     public TempDatabase()
     {
@@ -20,6 +20,8 @@ public sealed class TempDatabase : IDisposable
     public SqliteStoreOptions Options(int busyTimeoutMs = 5000) => new() { Path = Path, BusyTimeoutMs = busyTimeoutMs };
 
     public SqliteStore Open(int busyTimeoutMs = 5000) => SqliteStore.Open(Options(busyTimeoutMs));
+
+    public IPortVeilStore OpenStore() => Open();
 
     /// <summary>A plain connection of the test's own, outside the store (to inspect or to hold locks).</summary>
     public SqliteConnection Connect()

@@ -15,7 +15,7 @@ namespace PortVeil.Cli.Operator;
 /// </summary>
 internal sealed class OperatorSession : IDisposable
 {
-    private OperatorSession(PortVeilConfig config, SqliteStore store, NftEnforcer? kernel, string? kernelProblem, OperatorActions actions, CliOutput output)
+    private OperatorSession(PortVeilConfig config, IPortVeilStore store, NftEnforcer? kernel, string? kernelProblem, OperatorActions actions, CliOutput output)
     {
         Config = config;
         Store = store;
@@ -27,7 +27,7 @@ internal sealed class OperatorSession : IDisposable
 
     public PortVeilConfig Config { get; }
 
-    public SqliteStore Store { get; }
+    public IPortVeilStore Store { get; }
 
     public NftEnforcer? Kernel { get; }
 
@@ -65,7 +65,7 @@ internal sealed class OperatorSession : IDisposable
             config.Sqlite.Path = database;
         }
 
-        if (readOnly && !File.Exists(config.Sqlite.Path))
+        if (readOnly && config.StorageBackend == StorageBackend.Sqlite && !File.Exists(config.Sqlite.Path))
         {
             error.WriteLine($"portveil: there is no PortVeil database at {config.Sqlite.Path}: `portveil run` has not run with it yet. " +
                 "Pass --database (or storage.path in --config) to read another one.");
@@ -73,10 +73,10 @@ internal sealed class OperatorSession : IDisposable
             return null;
         }
 
-        SqliteStore store;
+        IPortVeilStore store;
         try
         {
-            store = SqliteStore.Open(config.Sqlite);
+            store = PortVeilStores.Open(config.StorageBackend, config.Sqlite, config.Postgres);
         }
         catch (StorageException e)
         {

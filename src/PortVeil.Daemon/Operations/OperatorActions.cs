@@ -5,7 +5,6 @@ using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Daemon.Operations;
 
@@ -28,7 +27,7 @@ public sealed class OperatorActions
     /// <summary>The reason stored when the operator gave none.</summary>
     public const string DefaultReason = "manual ban";
 
-    private readonly SqliteStore _store;
+    private readonly IPortVeilStore _store;
     private readonly NftEnforcer? _kernel;
     private readonly LiveAllowlist _allowlist;
     private readonly BanPolicy? _policy;
@@ -41,7 +40,7 @@ public sealed class OperatorActions
     /// <param name="policy">The running daemon's policy, told of manual bans and unbans at once; null in the CLI.</param>
     /// <param name="hostName">This host's name in ban and allow records.</param>
     /// <param name="time">The clock; the system clock when null.</param>
-    public OperatorActions(SqliteStore store, NftEnforcer? kernel, LiveAllowlist allowlist, BanPolicy? policy = null, string? hostName = null, TimeProvider? time = null)
+    public OperatorActions(IPortVeilStore store, NftEnforcer? kernel, LiveAllowlist allowlist, BanPolicy? policy = null, string? hostName = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(allowlist);
@@ -53,7 +52,7 @@ public sealed class OperatorActions
         _time = time ?? TimeProvider.System;
     }
 
-    public SqliteStore Store => _store;
+    public IPortVeilStore Store => _store;
 
     public NftEnforcer? Kernel => _kernel;
 

@@ -11,7 +11,7 @@ namespace PortVeil.Daemon.Options;
 internal static partial class ConfigCatalog
 {
     /// <summary>In the order `config default` prints them.</summary>
-    public static IReadOnlyList<ConfigSection> Sections { get; } = [Daemon(), Sensor(), Detection(), Policy(), Kernel(), Storage(), Notifications(), Api()];
+    public static IReadOnlyList<ConfigSection> Sections { get; } = [Daemon(), Sensor(), Detection(), Policy(), Kernel(), Storage(), Fleet(), Notifications(), Api()];
 
     public static IEnumerable<ConfigKey> Keys => Sections.SelectMany(s => s.Keys);
 

@@ -5,6 +5,7 @@ using PortVeil.Enforcement.Nftables;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Enforcement.ServedPorts;
 using PortVeil.Sensors.Nflog;
+using PortVeil.Storage.Postgres;
 using PortVeil.Storage.Sqlite;
 using PortVeil.Storage;
 
@@ -38,8 +39,17 @@ public sealed class PortVeilConfig
     /// <summary>[kernel]: served-port discovery (listening sockets, Docker-published ports, ports always served).</summary>
     public ServedPortWatcherOptions ServedPorts { get; set; } = new();
 
+    /// <summary>[storage] backend: SQLite (one host) or PostgreSQL (a fleet).</summary>
+    public StorageBackend StorageBackend { get; set; } = StorageBackend.Sqlite;
+
     /// <summary>[storage]: the SQLite database.</summary>
     public SqliteStoreOptions Sqlite { get; set; } = new();
+
+    /// <summary>[storage] postgresql_*: the PostgreSQL database a fleet shares.</summary>
+    public PostgresStoreOptions Postgres { get; set; } = new();
+
+    /// <summary>[fleet]: bans shared between hosts through PostgreSQL.</summary>
+    public Fleet.FleetOptions Fleet { get; set; } = new();
 
     /// <summary>[storage]: how long rows are kept.</summary>
     public RetentionOptions Retention { get; set; } = new();

@@ -6,6 +6,7 @@ using PortVeil.Enforcement.Policy;
 using PortVeil.Enforcement.ServedPorts;
 using PortVeil.Sensors.Nflog;
 using PortVeil.Storage;
+using PortVeil.Storage.Postgres;
 using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Daemon.Pipeline;
@@ -26,6 +27,14 @@ public sealed class DaemonStages
     public AllowlistOptions Allowlist { get; init; } = new();
 
     public SqliteStoreOptions Storage { get; init; } = new();
+
+    /// <summary>Which database: <see cref="Storage"/> (SQLite) or <see cref="Postgres"/>.</summary>
+    public StorageBackend StorageBackend { get; init; } = StorageBackend.Sqlite;
+
+    public PostgresStoreOptions Postgres { get; init; } = new();
+
+    /// <summary>Fleet propagation (PostgreSQL backend only).</summary>
+    public Fleet.FleetOptions Fleet { get; init; } = new();
 
     public EventWriterOptions Writer { get; init; } = new();
 
@@ -59,6 +68,9 @@ public sealed class DaemonStages
             Policy = config.Policy,
             Allowlist = config.Allowlist,
             Storage = config.Sqlite,
+            StorageBackend = config.StorageBackend,
+            Postgres = config.Postgres,
+            Fleet = config.Fleet,
             Writer = config.EventWriter,
             Retention = config.Retention,
             Notifications = config.Notifications,

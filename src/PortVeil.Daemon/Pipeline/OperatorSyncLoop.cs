@@ -38,12 +38,16 @@ internal sealed class OperatorSyncLoop
     // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
     private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
     private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
+    // On a database shared by a fleet: only this host's manual bans are applied here; other hosts' go through the
+    // fleet importer, which checks the local allowlist and the consensus first. Null: every ban (SQLite, one host).
+    private readonly string? _ownHost;
     private DateTimeOffset _since;
     private long _passes;
 
     public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
-        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null)
+        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null)
     {
+        _ownHost = ownHost;
         _notifier = notifier;
         _bans = bans;
         _allow = allow;
@@ -112,7 +116,8 @@ internal sealed class OperatorSyncLoop
         foreach (var s in await _bans.ListBansStartedSinceAsync(from, cancellationToken))
         {
             var b = s.Ban;
-            if (b.Detector is not null || b.DryRun || !s.IsActiveAt(now) || !_seenStarted.TryAdd(b.Id, now))
+            if (b.Detector is not null || b.DryRun || !s.IsActiveAt(now) || (_ownHost is not null && !string.Equals(b.OriginHost, _ownHost, StringComparison.Ordinal))
+                || !_seenStarted.TryAdd(b.Id, now))
             {
                 continue;
             }

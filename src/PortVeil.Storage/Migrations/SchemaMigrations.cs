@@ -77,6 +77,18 @@ public static class SchemaMigrations
                 UNIQUE (address, prefix_len)
             );
             """),
+        new(4, "fleet imports", """
+            CREATE TABLE fleet_imports (
+                ban_uid TEXT NOT NULL,
+                host TEXT NOT NULL,
+                decided_ms BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NULL,
+                PRIMARY KEY (ban_uid, host)
+            );
+            CREATE INDEX ix_incidents_source_origin ON incidents (source, source_kind, origin_host);
+            CREATE INDEX ix_bans_started ON bans (started_ms);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -3,7 +3,7 @@ using PortVeil.Core;
 
 namespace PortVeil.Storage.Sqlite;
 
-public sealed partial class SqliteStore : IAllowStore
+public sealed partial class SqliteStore
 {
     public Task<bool> AddAllowAsync(AllowRecord entry, CancellationToken cancellationToken = default)
     {

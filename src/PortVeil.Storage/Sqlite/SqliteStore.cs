@@ -15,7 +15,7 @@ namespace PortVeil.Storage.Sqlite;
 /// synchronously, so the methods here do the same and return completed tasks; <see cref="EventWriter"/> calls
 /// them from its own background loop, never from a producer.
 /// </remarks>
-public sealed partial class SqliteStore : IBanStore, IIncidentStore, IEventStore, IStorageBatchWriter, IStorePruner, IDisposable
+public sealed partial class SqliteStore : IPortVeilStore
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -52,6 +52,11 @@ public sealed partial class SqliteStore : IBanStore, IIncidentStore, IEventStore
 
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    public StorageBackend Backend => StorageBackend.Sqlite;
+
+    /// <summary>The database file (<see cref="DatabasePath"/>).</summary>
+    public string Location => DatabasePath;
 
     /// <summary>Schema version after migrations (<see cref="SchemaMigrations.Latest"/>).</summary>
     public int SchemaVersion { get; private set; }

@@ -28,7 +28,9 @@ public class ConfigDocsTests
         var lines = ConfigDocs.ExampleToml().Split('\n');
         foreach (var key in ConfigCatalog.Keys)
         {
-            var at = Array.FindIndex(lines, l => l.StartsWith(key.Name + " = ", StringComparison.Ordinal));
+            // Within the key's own section: two sections may both have a key named "enabled".
+            var section = Array.FindIndex(lines, l => l.TrimEnd() == "[" + key.Section + "]");
+            var at = Array.FindIndex(lines, Math.Max(section, 0), l => l.StartsWith(key.Name + " = ", StringComparison.Ordinal));
             Assert.True(at >= 2, key.FullName);
             Assert.Equal("# " + key.Description, lines[at - 2]);
             Assert.Equal("# " + key.Type.Describe, lines[at - 1]);

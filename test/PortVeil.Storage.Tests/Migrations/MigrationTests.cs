@@ -17,7 +17,7 @@ public sealed class MigrationTests : IDisposable
 
         Assert.Equal(SchemaMigrations.Latest, store.SchemaVersion);
         Assert.Equal(SchemaMigrations.All.Select(m => (long)m.Version), Versions());
-        Assert.Equal(["allow_entries", "bans", "event_minutes", "incidents", "schema_version"], Tables());
+        Assert.Equal(["allow_entries", "bans", "event_minutes", "fleet_imports", "incidents", "schema_version"], Tables());
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class MigrationTests : IDisposable
         using var latest = _db.Open();
 
         Assert.Equal(SchemaMigrations.Latest, latest.SchemaVersion);
-        Assert.Equal([1L, 2L, 3L], Versions());
+        Assert.Equal([1L, 2L, 3L, 4L], Versions());
         Assert.Equal(ban, Assert.Single(await latest.ListActiveBansAsync(Some.T0.AddHours(1))).Ban);
         Assert.Equal(incident.Id, Assert.Single(await latest.ListIncidentsByBanAsync(ban.Id)).Id);
         await latest.AddEventsAsync([Some.Event(Some.Address(), Some.T0)]);

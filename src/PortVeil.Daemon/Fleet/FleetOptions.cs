@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PortVeil.Daemon.Fleet;
+
+/// <summary>[fleet]: bans made by one host enforced on every host sharing the PostgreSQL database.</summary>
+public sealed class FleetOptions
+{
+    /// <summary>Import the other hosts' bans (needs storage.backend = "postgresql"). This host's bans are always announced.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Distinct hosts that must have reported a source before its ban is imported here; 1 = any single host.</summary>
+    [Range(1, 100)]
+    public int Consensus { get; set; } = FleetOptionsDefaults.Consensus;
+
+    /// <summary>How far back reports count towards <see cref="Consensus"/>.</summary>
+    public TimeSpan ConsensusWindow { get; set; } = FleetOptionsDefaults.ConsensusWindow;
+
+    /// <summary>How often the importer re-reads recent bans even without a notification (a safety net for dropped ones).</summary>
+    public TimeSpan CatchUpInterval { get; set; } = FleetOptionsDefaults.CatchUpInterval;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace PortVeil.Daemon;
+
+internal static partial class LogMessages
+{
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "[portveil] Ban {Target} for {Duration} (imported from fleet host {Origin}: {Reason})")]
+    public static partial void FleetBan(ILogger logger, string target, TimeSpan duration, string origin, string reason);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "[portveil] Refused fleet ban of {Target} from host {Origin}: allowlisted here ({Entry})")]
+    public static partial void FleetBanAllowlisted(ILogger logger, string target, string origin, string entry);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "[portveil] Not importing the ban of {Target} from host {Origin} yet: {Hosts} of {Consensus} hosts reported it")]
+    public static partial void FleetBanAwaitingConsensus(ILogger logger, string target, string origin, int hosts, int consensus);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Error, Message = "Importing fleet bans failed; retrying")]
+    public static partial void FleetImportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Fleet: listening for bans of other hosts on {Database} (consensus {Consensus})")]
+    public static partial void FleetStarted(ILogger logger, string database, int consensus);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "Fleet: [fleet] enabled needs storage.backend = \"postgresql\"; this host shares nothing")]
+    public static partial void FleetNeedsPostgres(ILogger logger);
+}

@@ -1,0 +1,144 @@
+using PortVeil.IntegrationTests.Daemon;
+using PortVeil.Storage;
+using PortVeil.TestSupport;
+using PortVeil.TestSupport.Lab;
+
+namespace PortVeil.IntegrationTests.Fleet;
+
+/// <summary>
+/// Fleet mode end to end: two daemons protecting two servers in their own namespaces, one PostgreSQL between them,
+/// real nmap scans, real nftables sets.
+/// </summary>
+[Collection(DaemonCollection.Name)]
+public sealed class FleetPropagationTests(FleetClusterFixture fixture) : IClassFixture<FleetClusterFixture>
+{
+    private static readonly string[] SynScan = ["-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300"];
+
+    [Fact]
+    public async Task A_scanner_banned_by_host_a_is_banned_in_host_b_kernel_with_its_origin_and_evidence_and_not_republished()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync();
+        var scanner = fleet.A.Lab.Scanners[0];
+
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+
+        Assert.Contains(scanner.IPv4, await fleet.A.WaitForBanAsync(scanner.IPv4));
+        Assert.Contains(scanner.IPv4, await fleet.B.WaitForBanAsync(scanner.IPv4));
+
+        // B's own scanner has the same address in B's lab: B's kernel now drops it, although it never scanned B.
+        Assert.False(LabTcpClient.TryConnect(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(3)));
+
+        var store = fleet.B.Daemon!.Store!;
+        var bans = await store.ListBanHistoryAsync(BanTarget.ForAddress(Core.NetAddress.Parse(scanner.IPv4)));
+        var ban = Assert.Single(bans); // one row: host B did not publish a ban of its own
+        Assert.Equal("host-a", ban.Ban.OriginHost);
+        await fleet.A.Daemon!.Writer!.FlushAsync();
+        var incidents = await store.ListIncidentsByBanAsync(ban.Ban.Id);
+        Assert.NotEmpty(incidents);
+        Assert.All(incidents, i => Assert.Equal("host-a", i.OriginHost));
+        Assert.True(incidents[0].Verdict.Evidence.Probes > 0);
+        var import = Assert.Single(await store.ListFleetImportsAsync(ban.Ban.Id));
+        Assert.Equal(("host-b", FleetImportOutcome.Enforced), (import.Host, import.Outcome));
+        Assert.Equal(1, fleet.B.Daemon.Fleet!.Imported);
+        Assert.Equal(0, fleet.A.Daemon.Fleet!.Imported);
+    }
+
+    [Fact]
+    public async Task A_host_cut_off_the_database_catches_up_on_the_ban_it_missed_when_it_reconnects()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync();
+        var scanner = fleet.A.Lab.Scanners[0];
+
+        fleet.Cluster.Sql("postgres", "ALTER ROLE host_b NOLOGIN");
+        fleet.Cluster.Sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'host_b'");
+        Assert.True(await FleetPair.WaitUntilAsync(() => !fleet.B.Daemon!.Fleet!.Listening), "host B should notice the disconnect");
+
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.A.WaitForBanAsync(scanner.IPv4));
+        await fleet.A.Daemon!.Writer!.FlushAsync();
+
+        // The NOTIFY went out while B was away: B has not got it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(scanner.IPv4, await fleet.B.KernelBansAsync());
+
+        fleet.Cluster.Sql("postgres", "ALTER ROLE host_b LOGIN");
+        Assert.Contains(scanner.IPv4, await fleet.B.WaitForBanAsync(scanner.IPv4));
+        Assert.True(fleet.B.Daemon!.Fleet!.Connects >= 2);
+    }
+
+    [Fact]
+    public async Task With_consensus_2_one_host_report_does_not_ban_on_the_other_host()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync(consensus: 2);
+        var scanner = fleet.A.Lab.Scanners[0];
+
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.A.WaitForBanAsync(scanner.IPv4));
+
+        var store = fleet.B.Daemon!.Store!;
+        var ban = Assert.Single(await store.ListBanHistoryAsync(BanTarget.ForAddress(Core.NetAddress.Parse(scanner.IPv4))));
+        IReadOnlyList<FleetImport> imports = [];
+        await FleetPair.WaitUntilAsync(() => (imports = store.ListFleetImportsAsync(ban.Ban.Id).GetAwaiter().GetResult()).Count > 0);
+        var import = Assert.Single(imports);
+        Assert.Equal(FleetImportOutcome.AwaitingConsensus, import.Outcome);
+        Assert.Equal("1 of 2 hosts reported it", import.Detail);
+        Assert.DoesNotContain(scanner.IPv4, await fleet.B.KernelBansAsync());
+        Assert.Equal(0, fleet.B.Daemon.Fleet!.Imported);
+    }
+
+    [Fact]
+    public async Task An_imported_ban_of_an_address_allowlisted_on_host_b_is_refused_and_recorded()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        var scanner = fleet.A.Lab.Scanners[0];
+        await fleet.StartAsync(allowOnB: [scanner.IPv4 + "/32"]);
+
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.A.WaitForBanAsync(scanner.IPv4));
+
+        Assert.True(await FleetPair.WaitUntilAsync(() => fleet.B.Daemon!.Fleet!.Refused == 1), "host B should refuse the import");
+        var store = fleet.B.Daemon!.Store!;
+        var ban = Assert.Single(await store.ListBanHistoryAsync(BanTarget.ForAddress(Core.NetAddress.Parse(scanner.IPv4))));
+        var import = Assert.Single(await store.ListFleetImportsAsync(ban.Ban.Id));
+        Assert.Equal(FleetImportOutcome.Allowlisted, import.Outcome);
+        Assert.Contains("allowlisted on host-b", import.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(scanner.IPv4, await fleet.B.KernelBansAsync());
+    }
+
+    [Fact]
+    public async Task With_consensus_2_a_third_host_bans_once_a_second_host_reports_the_same_scanner()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await using var c = new DaemonLab(scanners: 0, clients: 0, 22);
+        // A and B only report (fleet import off): B must see the scanner itself, not drop it as an imported ban.
+        var reportOnly = new global::PortVeil.Daemon.Fleet.FleetOptions { Enabled = false };
+        await fleet.A.StartAsync(fleet.Stages(fleet.A, "host-a", "postgres", reportOnly));
+        await fleet.B.StartAsync(fleet.Stages(fleet.B, "host-b", "host_b", reportOnly));
+        await c.StartAsync(fleet.Stages(c, "host-c", "postgres", new global::PortVeil.Daemon.Fleet.FleetOptions { Enabled = true, Consensus = 2 }));
+        Assert.True(await FleetPair.WaitUntilAsync(() => c.Daemon!.Fleet!.Listening));
+        var address = fleet.A.Lab.Scanners[0].IPv4;
+
+        Nmap.Scan(fleet.A.Lab.Scanners[0], LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(address, await fleet.A.WaitForBanAsync(address));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(address, await c.KernelBansAsync());
+
+        // The same address scans host B (B's lab has its own scanner at that address): a second host reports it.
+        Nmap.Scan(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(address, await fleet.B.WaitForBanAsync(address));
+
+        Assert.Contains(address, await c.WaitForBanAsync(address));
+
+        // C imported host B's ban (the one that made two reports); A's, pending until then, may follow at the next
+        // catch-up: the same element, the later expiry.
+        var store = c.Daemon!.Store!;
+        var byHost = (await store.ListBanHistoryAsync(BanTarget.ForAddress(Core.NetAddress.Parse(address)))).ToDictionary(b => b.Ban.OriginHost);
+        Assert.Equal(["host-a", "host-b"], byHost.Keys.Order());
+        Assert.Contains(await store.ListFleetImportsAsync(byHost["host-b"].Ban.Id), i => i.Host == "host-c" && i.Outcome == FleetImportOutcome.Enforced);
+        Assert.Contains(await store.ListFleetImportsAsync(byHost["host-a"].Ban.Id), i => i.Host == "host-c");
+        Assert.InRange(c.Daemon.Fleet!.Imported, 1, 2);
+    }
+}

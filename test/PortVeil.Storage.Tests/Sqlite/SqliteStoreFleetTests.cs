@@ -1,0 +1,5 @@
+using PortVeil.Storage.Tests.Stores;
+
+namespace PortVeil.Storage.Tests.Sqlite;
+
+public sealed class SqliteStoreFleetTests() : StoreFleetTests(new TempDatabase());

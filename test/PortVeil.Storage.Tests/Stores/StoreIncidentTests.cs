@@ -1,0 +1,103 @@
+using PortVeil.Core;
+
+namespace PortVeil.Storage.Tests.Stores;
+
+/// <summary>Incident behaviours every backend must show; run by SqliteStoreIncidentTests and PostgresStoreIncidentTests.</summary>
+public abstract class StoreIncidentTests(ITestDatabase db) : IDisposable
+{
+    private readonly ITestDatabase _db = db;
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task An_incident_reads_back_as_the_same_verdict_with_its_full_evidence()
+    {
+        using var store = _db.OpenStore();
+        var banId = Guid.CreateVersion7();
+        var incident = Some.Incident(Some.Address(), Some.T0, banId);
+
+        await store.RecordIncidentAsync(incident);
+        var read = Assert.Single(await store.ListIncidentsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(1)));
+
+        Assert.Equal(incident.Id, read.Id);
+        Assert.Equal(banId, read.BanId);
+        Assert.Equal("host-a", read.OriginHost);
+        var (v, r) = (incident.Verdict, read.Verdict);
+        Assert.Equal(v.Source, r.Source);
+        Assert.Equal(v.Scan, r.Scan);
+        Assert.Equal(v.Detector, r.Detector);
+        Assert.Equal(v.Tool, r.Tool);
+        Assert.Equal(v.DecidedAtNs, r.DecidedAtNs);
+        Assert.Equal(v.SourceVerified, r.SourceVerified);
+        Assertions.SameEvidence(v.Evidence, r.Evidence);
+    }
+
+    [Fact]
+    public async Task Time_range_queries_are_half_open_and_ordered()
+    {
+        using var store = _db.OpenStore();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.RecordIncidentAsync(Some.Incident(Some.Address(i + 1), Some.T0.AddMinutes(i)));
+        }
+
+        var middle = await store.ListIncidentsAsync(Some.T0.AddMinutes(1), Some.T0.AddMinutes(3));
+        Assert.Equal([Some.Address(2), Some.Address(3)], middle.Select(x => x.Verdict.Source.Address));
+
+        var since = await store.ListIncidentsAsync(Some.T0.AddMinutes(3), DateTimeOffset.MaxValue, limit: 10);
+        Assert.Equal(2, since.Count);
+    }
+
+    [Fact]
+    public async Task Source_queries_separate_an_ipv6_address_from_its_64()
+    {
+        using var store = _db.OpenStore();
+        var addr = NetAddress.Parse("2001:db8:0:1::9");
+        var single = Some.Incident(addr, Some.T0);
+        var v = Some.Verdict(addr, Some.T0.AddMinutes(1));
+        var prefix = Some.Incident(addr, Some.T0.AddMinutes(1)) with
+        {
+            Verdict = new Verdict
+            {
+                Source = SourceKey.ForPrefix64(addr),
+                Scan = ScanKind.Distributed,
+                Detector = DetectorKind.Distributed,
+                DecidedAtNs = v.DecidedAtNs,
+                Evidence = v.Evidence,
+            },
+        };
+        await store.RecordIncidentAsync(single);
+        await store.RecordIncidentAsync(prefix);
+        await store.RecordIncidentAsync(Some.Incident(Some.Address(), Some.T0));
+
+        var bySingle = await store.ListIncidentsBySourceAsync(SourceKey.ForAddress(addr));
+        var byPrefix = await store.ListIncidentsBySourceAsync(SourceKey.ForPrefix64(addr));
+
+        Assert.Equal(single.Id, Assert.Single(bySingle).Id);
+        var p = Assert.Single(byPrefix);
+        Assert.Equal(prefix.Id, p.Id);
+        Assert.True(p.Verdict.Source.IsPrefix);
+        Assert.Equal(ScanKind.Distributed, p.Verdict.Scan);
+    }
+
+    [Fact]
+    public async Task Incidents_are_found_by_their_ban()
+    {
+        using var store = _db.OpenStore();
+        var ban = Some.Ban(Some.Address(), Some.T0, TimeSpan.FromHours(1));
+        await store.RecordBanAsync(ban);
+        var first = Some.Incident(Some.Address(), Some.T0.AddSeconds(-5), ban.Id);
+        var second = Some.Incident(Some.Address(), Some.T0, ban.Id);
+        await store.RecordIncidentAsync(second);
+        await store.RecordIncidentAsync(first);
+        await store.RecordIncidentAsync(Some.Incident(Some.Address(), Some.T0.AddHours(3)));
+
+        var linked = await store.ListIncidentsByBanAsync(ban.Id);
+
+        Assert.Equal([first.Id, second.Id], linked.Select(i => i.Id));
+    }
+}
