@@ -180,7 +180,7 @@ public partial class CommandStringSourceTests
     {
         var text = Text("src/PortVeil.Enforcement/Doctor/HostCapabilities.cs");
         var trials = DoctorTrial().Matches(text);
-        Assert.Equal(5, trials.Count);
+        Assert.Equal(6, trials.Count);
         foreach (Match trial in trials)
         {
             var rest = StringLiteral().Replace(trial.Groups[1].Value, "");
