@@ -25,6 +25,15 @@ public readonly record struct EventAggregate
     /// </summary>
     public int DistinctPorts { get; init; }
 
+    /// <summary>The host whose sensor counted the packets (fleet hosts share one table); null or empty when unknown.</summary>
+    public string? OriginHost { get; init; }
+
+    /// <summary>
+    /// Up to <see cref="EventMinuteAggregator.PortSampleSize"/> destination ports, first seen first, comma separated
+    /// ("22,23,3389"), null when none: enough for evidence to name them. Adding two parts of one bucket keeps the first non-empty one.
+    /// </summary>
+    public string? Ports { get; init; }
+
     public required long FirstSeenMs { get; init; }
 
     public required long LastSeenMs { get; init; }
