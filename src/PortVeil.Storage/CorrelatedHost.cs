@@ -5,7 +5,7 @@ public sealed record CorrelatedHost
 {
     public required string Host { get; init; }
 
-    /// <summary>Probes the host counted as failures (unserved ports, tripwires, stealth flags).</summary>
+    /// <summary>Probes the host counted as failures (unserved ports, tripwires, fingerprint drops, stealth flags).</summary>
     public required long Failures { get; init; }
 
     /// <summary>The largest per-minute distinct port count the host recorded (a lower bound over the window).</summary>

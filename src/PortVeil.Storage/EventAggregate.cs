@@ -30,7 +30,8 @@ public readonly record struct EventAggregate
 
     /// <summary>
     /// Up to <see cref="EventMinuteAggregator.PortSampleSize"/> destination ports, first seen first, comma separated
-    /// ("22,23,3389"), null when none: enough for evidence to name them. Adding two parts of one bucket keeps the first non-empty one.
+    /// ("22,23,3389"), null when none: enough for evidence to name them. Adding two parts of one bucket
+    /// appends the second sample while the text is under 48 characters (~8 ports; readers drop repeats), so it stays bounded.
     /// </summary>
     public string? Ports { get; init; }
 

@@ -10,8 +10,10 @@ public sealed partial class PostgresStore
     // at the same moment make one ban between them, not two. Distinct from the migration lock key.
     private const long CorrelationLockKey = 0x506F72745665696D;
 
-    // Tags that mean "this probe found nothing": unserved ports, tripwires, stealth flag probes (PacketTag values).
-    private const string FailureTags = "1, 3, 7";
+    // Tags that mean "this probe found nothing": unserved ports, tripwires, raw-scanner SYNs the fingerprint rule
+    // dropped, stealth flag probes (PacketTag values 1, 3, 4, 7). Served (2), gated first contacts (6) and replies
+    // (5) are not failures.
+    private const string FailureTags = "1, 3, 4, 7";
 
     // The sources that failed on at least @hosts distinct hosts with at least @failures failures since @since, with
     // one row per (source, host); sources with an active ban anywhere in the fleet are already handled.

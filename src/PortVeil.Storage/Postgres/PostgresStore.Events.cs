@@ -16,7 +16,8 @@ public sealed partial class PostgresStore
         "distinct_ports = GREATEST(event_minutes.distinct_ports, excluded.distinct_ports), " +
         "first_ms = LEAST(event_minutes.first_ms, excluded.first_ms), " +
         "last_ms = GREATEST(event_minutes.last_ms, excluded.last_ms), " +
-        "ports = CASE WHEN event_minutes.ports = '' THEN excluded.ports ELSE event_minutes.ports END";
+        "ports = CASE WHEN excluded.ports = '' OR length(event_minutes.ports) >= 48 THEN event_minutes.ports " +
+        "WHEN event_minutes.ports = '' THEN excluded.ports ELSE event_minutes.ports || ',' || excluded.ports END";
 
     public Task AddEventsAsync(IReadOnlyList<EventAggregate> aggregates, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ public sealed class PostgresCorrelationTests(PostgresClusterFixture cluster) : I
             Some.Event(scanner, Some.T0, packets: 3, ports: 3) with { OriginHost = "host-b", Ports = "80,81,82" },
         ]);
 
-        // A second part of host-a's minute adds up in host-a's row and keeps its first port sample.
+        // A second part of host-a's minute (an early flush) adds up in host-a's row and extends its port sample.
         await store.AddEventsAsync([Some.Event(scanner, Some.T0, packets: 1, ports: 1) with { OriginHost = "host-a", Ports = "25" }]);
 
         var rows = await store.ListEventsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(1), scanner);
@@ -30,7 +30,7 @@ public sealed class PostgresCorrelationTests(PostgresClusterFixture cluster) : I
         var a = Assert.Single(rows, r => r.OriginHost == "host-a");
         var b = Assert.Single(rows, r => r.OriginHost == "host-b");
         Assert.Equal(3, a.Packets);
-        Assert.Equal("22,23", a.Ports);
+        Assert.Equal("22,23,25", a.Ports);
         Assert.Equal(3, b.Packets);
         Assert.Equal("80,81,82", b.Ports);
     }
