@@ -283,6 +283,19 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         if (_stages.Fleet.CorrelationHosts > 0)
         {
             _correlator = new FleetCorrelator(postgres, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
+            var notifier = _notifier is { Enabled: true } n ? n : null;
+            _correlator.Banned += (ban, incidentId, verdict) =>
+            {
+                // The same metrics and notifications as a ban decided on the detection thread (BanStage).
+                Metrics.Verdict(verdict.Detector, verdict.Scan);
+                Metrics.Ban(ban.DryRun);
+                if (!ban.DryRun)
+                {
+                    notifier?.OnBan(ban, incidentId, verdict);
+                }
+
+                notifier?.OnIncident(incidentId, verdict, _stages.HostName, ban);
+            };
             _correlatorTask = Task.Run(() => _correlator.RunAsync(_stop.Token), CancellationToken.None);
         }
     }

@@ -58,8 +58,8 @@ public sealed class FleetCorrelator
     /// <summary>Correlated sources another host banned first (this host then imports that ban).</summary>
     public long Lost => Interlocked.Read(ref _lost);
 
-    /// <summary>Raised after each ban this host recorded (after the kernel call).</summary>
-    public event Action<BanRecord, Verdict>? Banned;
+    /// <summary>Raised after each ban this host recorded (after the kernel call), with its incident's id.</summary>
+    public event Action<BanRecord, Guid, Verdict>? Banned;
 
     internal async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -157,7 +157,7 @@ public sealed class FleetCorrelator
         }
 
         Interlocked.Increment(ref _bans);
-        Banned?.Invoke(record, verdict);
+        Banned?.Invoke(record, incident.Id, verdict);
         return true;
     }
 

@@ -28,7 +28,7 @@ public sealed partial class PostgresStore
         "GROUP BY e.source, e.origin_host ORDER BY e.source, e.origin_host LIMIT @limit";
 
     private const string ActiveBanOfSql =
-        "SELECT count(*) FROM bans WHERE address = @address AND ended_ms IS NULL AND expires_ms > @now AND dry_run = FALSE";
+        "SELECT count(*) FROM bans WHERE address = @address AND ended_ms IS NULL AND expires_ms > @now AND (dry_run = FALSE OR @dry)";
 
     /// <summary>
     /// Sources whose probes failed on at least <paramref name="minHosts"/> distinct hosts, <paramref name="minFailures"/>
@@ -98,6 +98,10 @@ public sealed partial class PostgresStore
             {
                 check.Parameters.AddWithValue("address", ban.Target.Address.ToString());
                 check.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+
+                // A dry-run ban is stopped by any active ban (dry-run hosts of a fleet make one between them); a real
+                // ban only by a real one, so a dry-run host never keeps the scanner out of the enforcing hosts' kernels.
+                check.Parameters.AddWithValue("dry", ban.DryRun);
                 if (ToLong(await check.ExecuteScalarAsync(ct)) > 0)
                 {
                     await tx.RollbackAsync(ct);

@@ -108,4 +108,24 @@ public sealed class PostgresCorrelationTests(PostgresClusterFixture cluster) : I
         // Once that ban has expired, the same failures make it a candidate again.
         Assert.Single(await storeB.FindCorrelatedSourcesAsync(Some.T0, now.AddHours(2), 2, 6));
     }
+
+    [Fact]
+    public async Task A_dry_run_correlated_ban_never_keeps_a_real_one_out_but_a_real_one_stops_a_second_dry_run()
+    {
+        using var store = _db.Open();
+        var scanner = Some.Address(45);
+        var now = Some.T0;
+        BanRecord Ban(string host, bool dry) => Some.Ban(scanner, now, TimeSpan.FromHours(1), dryRun: dry) with { OriginHost = host, Detector = DetectorKind.Distributed };
+
+        var dry = Ban("host-a", dry: true);
+        Assert.True(await store.TryRecordCorrelatedBanAsync(dry, Some.Incident(scanner, now, dry.Id), now));
+        var dryAgain = Ban("host-b", dry: true);
+        Assert.False(await store.TryRecordCorrelatedBanAsync(dryAgain, Some.Incident(scanner, now, dryAgain.Id), now));
+        var real = Ban("host-c", dry: false);
+        Assert.True(await store.TryRecordCorrelatedBanAsync(real, Some.Incident(scanner, now, real.Id), now));
+        var realAgain = Ban("host-a", dry: false);
+        Assert.False(await store.TryRecordCorrelatedBanAsync(realAgain, Some.Incident(scanner, now, realAgain.Id), now));
+
+        Assert.Equal("2", cluster.Cluster.Sql(_db.Name, $"SELECT count(*) FROM bans WHERE address = '{scanner}'"));
+    }
 }
