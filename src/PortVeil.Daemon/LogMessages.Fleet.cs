@@ -21,4 +21,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "Fleet: [fleet] enabled needs storage.backend = \"postgresql\"; this host shares nothing")]
     public static partial void FleetNeedsPostgres(ILogger logger);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "[portveil] Not banning {Source} for the distributed scan: {Explanation}")]
+    public static partial void CorrelationSkipped(ILogger logger, string source, string explanation);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Information, Message = "Fleet: {Source} was banned by another host first; importing that ban instead")]
+    public static partial void CorrelationLost(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 1508, Level = LogLevel.Error, Message = "Fleet correlation failed; retrying")]
+    public static partial void CorrelationFailed(ILogger logger, Exception exception);
 }

@@ -39,6 +39,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private IPortVeilStore? _store;
     private FleetImporter? _fleet;
     private Task? _fleetTask;
+    private FleetCorrelator? _correlator;
+    private Task? _correlatorTask;
     private EventWriter? _writer;
     private NftEnforcer? _enforcer;
     private ServedPortWatcher? _served;
@@ -160,6 +162,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>The importer of other hosts' bans, when [fleet] is enabled on the PostgreSQL backend.</summary>
     public FleetImporter? Fleet => _fleet;
 
+    /// <summary>The cross-host correlator, when [fleet] is enabled with correlation_hosts above 0.</summary>
+    public FleetCorrelator? Correlator => _correlator;
+
     /// <summary>The database in use (SQLite or PostgreSQL); null until started.</summary>
     public IPortVeilStore? Store => _store;
 
@@ -218,7 +223,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _nflog = NetworkNamespaceJoin.Run(ns, () => NflogSource.Open(nflogOptions));
         var nflog = _nflog;
         _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
-        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer), ns, _stages.Nflog.RealtimePriority);
+        _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer, originHost: _stages.HostName), ns, _stages.Nflog.RealtimePriority);
 
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;
@@ -275,6 +280,24 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
         _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
         LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
+        if (_stages.Fleet.CorrelationHosts > 0)
+        {
+            _correlator = new FleetCorrelator(postgres, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
+            var notifier = _notifier is { Enabled: true } n ? n : null;
+            _correlator.Banned += (ban, incidentId, verdict) =>
+            {
+                // The same metrics and notifications as a ban decided on the detection thread (BanStage).
+                Metrics.Verdict(verdict.Detector, verdict.Scan);
+                Metrics.Ban(ban.DryRun);
+                if (!ban.DryRun)
+                {
+                    notifier?.OnBan(ban, incidentId, verdict);
+                }
+
+                notifier?.OnIncident(incidentId, verdict, _stages.HostName, ban);
+            };
+            _correlatorTask = Task.Run(() => _correlator.RunAsync(_stop.Token), CancellationToken.None);
+        }
     }
 
     private async Task StartApiAsync(ApiOptions options, CancellationToken cancellationToken)
@@ -456,7 +479,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             LogMessages.DetectionFault(_logger, fault);
         }
 
-        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask, _storageHealthTask, _fleetTask })
+        foreach (var task in new[] { _maintenanceTask, _operatorSyncTask, _storageHealthTask, _fleetTask, _correlatorTask })
         {
             if (task is not null)
             {

@@ -25,6 +25,16 @@ public readonly record struct EventAggregate
     /// </summary>
     public int DistinctPorts { get; init; }
 
+    /// <summary>The host whose sensor counted the packets (fleet hosts share one table); null or empty when unknown.</summary>
+    public string? OriginHost { get; init; }
+
+    /// <summary>
+    /// Up to <see cref="EventMinuteAggregator.PortSampleSize"/> destination ports, first seen first, comma separated
+    /// ("22,23,3389"), null when none: enough for evidence to name them. Adding two parts of one bucket
+    /// appends the second sample while the text is under 48 characters (~8 ports; readers drop repeats), so it stays bounded.
+    /// </summary>
+    public string? Ports { get; init; }
+
     public required long FirstSeenMs { get; init; }
 
     public required long LastSeenMs { get; init; }

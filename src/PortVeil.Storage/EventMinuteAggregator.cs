@@ -18,19 +18,26 @@ namespace PortVeil.Storage;
 /// </remarks>
 public sealed class EventMinuteAggregator
 {
+    /// <summary>Ports each row remembers by number (the rest are only counted): 8 name a light, distributed probe fully.</summary>
+    public const int PortSampleSize = 8;
+
     private const int PortMapBits = 256;
 
     private readonly Row[] _rows;
     private readonly int _mask;
     private readonly int _flushAt;
     private readonly EventWriter _writer;
+    private readonly string _originHost;
     private long _bucketMs = long.MinValue;
     private int _count;
 
     /// <param name="writer">Where finished rows go (<see cref="EventWriter.TryWriteEvent"/>, never blocking).</param>
-    /// <param name="capacity">Rows held per minute, rounded up to a power of two; 16 384 rows take ~1 MB.</param>
-    public EventMinuteAggregator(EventWriter writer, int capacity = 16_384)
+    /// <param name="capacity">Rows held per minute, rounded up to a power of two; 16 384 rows take ~1.3 MB.</param>
+    /// <param name="originHost">This host's name, written into every row (fleet hosts share the table).</param>
+    public EventMinuteAggregator(EventWriter writer, int capacity = 16_384, string originHost = "")
     {
+        ArgumentNullException.ThrowIfNull(originHost);
+        _originHost = originHost;
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 4);
         _writer = writer;
@@ -76,6 +83,7 @@ public sealed class EventMinuteAggregator
         {
             var bit = PortBit(packet.DestinationPort);
             row.Ports[bit >> 6] |= 1UL << (bit & 63);
+            AddSample(ref row, packet.DestinationPort);
         }
     }
 
@@ -103,6 +111,8 @@ public sealed class EventMinuteAggregator
                 Tag = row.Tag,
                 Packets = row.Packets,
                 DistinctPorts = EstimateDistinct(ref row.Ports),
+                OriginHost = _originHost,
+                Ports = FormatSample(ref row),
                 FirstSeenMs = row.FirstMs,
                 LastSeenMs = row.LastMs,
             };
@@ -127,6 +137,48 @@ public sealed class EventMinuteAggregator
         h *= 0xC2B2_AE35u;
         h ^= h >> 16;
         return (int)(h >> 24);
+    }
+
+    private static void AddSample(ref Row row, ushort port)
+    {
+        var n = row.SampleCount;
+        if (n >= PortSampleSize)
+        {
+            return;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (row.Sample[i] == port)
+            {
+                return;
+            }
+        }
+
+        row.Sample[n] = port;
+        row.SampleCount = (byte)(n + 1);
+    }
+
+    // At flush (once per row per minute), not per packet: allocating the text here is fine.
+    private static string FormatSample(ref Row row)
+    {
+        if (row.SampleCount == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new System.Text.StringBuilder(row.SampleCount * 6);
+        for (var i = 0; i < row.SampleCount; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+
+            sb.Append(row.Sample[i]);
+        }
+
+        return sb.ToString();
     }
 
     internal static int EstimateDistinct(ref PortMap map)
@@ -165,8 +217,16 @@ public sealed class EventMinuteAggregator
         private ulong _bits;
     }
 
+    [InlineArray(PortSampleSize)]
+    internal struct PortSample
+    {
+        private ushort _port;
+    }
+
     private struct Row
     {
+        public PortSample Sample;
+        public byte SampleCount;
         public NetAddress Source;
         public long Packets;
         public long FirstMs;

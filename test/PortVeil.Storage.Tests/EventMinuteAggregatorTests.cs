@@ -56,6 +56,28 @@ public sealed class EventMinuteAggregatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_carry_the_origin_host_and_the_first_eight_distinct_ports_in_order()
+    {
+        using var store = _db.Open();
+        await using var writer = new EventWriter(store);
+        var aggregator = new EventMinuteAggregator(writer, originHost: "host-a");
+        var scanner = Some.Address(7);
+        ushort[] ports = [22, 23, 22, 25, 80, 110, 143, 443, 445, 3389, 5900];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            aggregator.Add(Syn(scanner, Some.T0.AddSeconds(i), ports[i]));
+        }
+
+        aggregator.Flush();
+        await writer.FlushAsync(new CancellationTokenSource(TestTimeouts.Event).Token);
+
+        var row = Assert.Single(await store.ListEventsAsync(Some.T0, Some.T0.AddMinutes(1), scanner));
+        Assert.Equal("host-a", row.OriginHost);
+        Assert.Equal("22,23,25,80,110,143,443,445", row.Ports);
+        Assert.Equal(ports.Length, row.Packets);
+    }
+
+    [Fact]
     public async Task A_full_table_empties_early_and_the_database_adds_the_parts_together()
     {
         using var store = _db.Open();

@@ -17,4 +17,18 @@ public sealed class FleetOptions
 
     /// <summary>How often the importer re-reads recent bans even without a notification (a safety net for dropped ones).</summary>
     public TimeSpan CatchUpInterval { get; set; } = FleetOptionsDefaults.CatchUpInterval;
+
+    /// <summary>Distinct hosts a source must have failed on (unserved ports, tripwires, stealth probes) for a distributed-scan ban; 0 = correlation off.</summary>
+    [Range(0, 100)]
+    public int CorrelationHosts { get; set; } = FleetOptionsDefaults.CorrelationHosts;
+
+    /// <summary>Failed probes, summed over every host, a correlated source needs as well.</summary>
+    [Range(2, 1_000_000)]
+    public int CorrelationFailures { get; set; } = FleetOptionsDefaults.CorrelationFailures;
+
+    /// <summary>How far back (whole minutes of event aggregates) correlation looks.</summary>
+    public TimeSpan CorrelationWindow { get; set; } = FleetOptionsDefaults.CorrelationWindow;
+
+    /// <summary>How often this host runs the correlation query.</summary>
+    public TimeSpan CorrelationInterval { get; set; } = FleetOptionsDefaults.CorrelationInterval;
 }

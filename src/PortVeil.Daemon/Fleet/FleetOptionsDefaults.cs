@@ -10,4 +10,16 @@ public static class FleetOptionsDefaults
 
     /// <summary>5 s: NOTIFY is the fast path (milliseconds); this only bounds how long a dropped signal can go unnoticed.</summary>
     public static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>3 hosts: two hosts can share an unlucky client (a stale DNS record, a monitoring probe); three hosts that all refused the same source are a campaign.</summary>
+    public const int CorrelationHosts = 3;
+
+    /// <summary>10 failed probes across the fleet: e.g. 3 or 4 unserved ports on each of three hosts, each below a host's own thresholds (TRW decides at 5 failures).</summary>
+    public const int CorrelationFailures = 10;
+
+    /// <summary>10 minutes: a distributed sweep of a fleet takes seconds to minutes; the aggregates are minute rows, so the window is rounded down to a minute start.</summary>
+    public static readonly TimeSpan CorrelationWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>5 s: the aggregates reach the database when their minute ends or the writer flushes, so checking more often finds nothing new.</summary>
+    public static readonly TimeSpan CorrelationInterval = TimeSpan.FromSeconds(5);
 }

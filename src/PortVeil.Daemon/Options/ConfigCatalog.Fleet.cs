@@ -20,6 +20,18 @@ internal static partial class ConfigCatalog
             ConfigKey.Create(S, "consensus_window", new DurationType(TimeSpan.FromMinutes(1), TimeSpan.FromDays(7)),
                 "How far back the reports of other hosts count towards the consensus.",
                 c => c.Fleet.ConsensusWindow, (c, v) => c.Fleet.ConsensusWindow = v, nameof(FleetOptions.ConsensusWindow)),
+            ConfigKey.Create(S, "correlation_hosts", new IntegerType(0, 100, "hosts"),
+                "Cross-host correlation: a source whose probes failed (unserved ports, tripwires, stealth flags) on this many distinct hosts is banned fleet-wide as a distributed scan, even if no host saw enough to decide alone; 0 = off. Needs fleet.enabled.",
+                c => c.Fleet.CorrelationHosts, (c, v) => c.Fleet.CorrelationHosts = (int)v, nameof(FleetOptions.CorrelationHosts)),
+            ConfigKey.Create(S, "correlation_failures", new IntegerType(2, 1_000_000, "probes"),
+                "Failed probes, summed over all hosts, a correlated source needs as well.",
+                c => c.Fleet.CorrelationFailures, (c, v) => c.Fleet.CorrelationFailures = (int)v, nameof(FleetOptions.CorrelationFailures)),
+            ConfigKey.Create(S, "correlation_window", new DurationType(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)),
+                "How far back correlation counts failures (per-minute event rows of every host).",
+                c => c.Fleet.CorrelationWindow, (c, v) => c.Fleet.CorrelationWindow = v, nameof(FleetOptions.CorrelationWindow)),
+            ConfigKey.Create(S, "correlation_interval", new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+                "How often this host runs the correlation query. Every host may run it: an advisory lock and a check in one transaction make one ban per scanner.",
+                c => c.Fleet.CorrelationInterval, (c, v) => c.Fleet.CorrelationInterval = v, nameof(FleetOptions.CorrelationInterval)),
         ], c => [.. Annotations(c.Fleet), .. (c.Fleet.Enabled && c.StorageBackend != StorageBackend.Postgresql
             ? ["fleet.enabled needs storage.backend = \"postgresql\" (a SQLite file is not shared between hosts)"]
             : Array.Empty<string>())]);

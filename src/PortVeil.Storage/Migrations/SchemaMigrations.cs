@@ -89,6 +89,30 @@ public static class SchemaMigrations
             CREATE INDEX ix_incidents_source_origin ON incidents (source, source_kind, origin_host);
             CREATE INDEX ix_bans_started ON bans (started_ms);
             """),
+        // Hosts of a fleet share event_minutes: each host's rows must stay apart (the key gains origin_host) for
+        // cross-host correlation, with a sample of the ports so its evidence can name them. Neither database can
+        // change a primary key in place the same way, so the table is rebuilt; old rows get origin_host ''.
+        new(5, "event origin host and port sample", """
+            CREATE TABLE event_minutes_v5 (
+                source TEXT NOT NULL,
+                bucket_ms BIGINT NOT NULL,
+                protocol INTEGER NOT NULL,
+                tag INTEGER NOT NULL,
+                origin_host TEXT NOT NULL DEFAULT '',
+                packets BIGINT NOT NULL,
+                distinct_ports INTEGER NOT NULL,
+                first_ms BIGINT NOT NULL,
+                last_ms BIGINT NOT NULL,
+                ports TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (source, bucket_ms, protocol, tag, origin_host)
+            );
+            INSERT INTO event_minutes_v5 (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms)
+                SELECT source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms FROM event_minutes;
+            DROP TABLE event_minutes;
+            ALTER TABLE event_minutes_v5 RENAME TO event_minutes;
+            CREATE INDEX ix_event_minutes_bucket ON event_minutes (bucket_ms);
+            CREATE INDEX ix_event_minutes_tag_bucket ON event_minutes (tag, bucket_ms, source);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

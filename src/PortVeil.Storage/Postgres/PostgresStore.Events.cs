@@ -5,17 +5,19 @@ namespace PortVeil.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string EventColumns = "source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms";
+    private const string EventColumns = "source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms, origin_host, ports";
 
     // The SQLite statement with GREATEST/LEAST for SQLite's two-argument max/min.
     private const string UpsertEventSql =
-        "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms) " +
-        "VALUES (@source, @bucket, @protocol, @tag, @packets, @ports, @first, @last) " +
-        "ON CONFLICT (source, bucket_ms, protocol, tag) DO UPDATE SET " +
+        "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms, origin_host, ports) " +
+        "VALUES (@source, @bucket, @protocol, @tag, @packets, @ports, @first, @last, @host, @sample) " +
+        "ON CONFLICT (source, bucket_ms, protocol, tag, origin_host) DO UPDATE SET " +
         "packets = event_minutes.packets + excluded.packets, " +
         "distinct_ports = GREATEST(event_minutes.distinct_ports, excluded.distinct_ports), " +
         "first_ms = LEAST(event_minutes.first_ms, excluded.first_ms), " +
-        "last_ms = GREATEST(event_minutes.last_ms, excluded.last_ms)";
+        "last_ms = GREATEST(event_minutes.last_ms, excluded.last_ms), " +
+        "ports = CASE WHEN excluded.ports = '' OR length(event_minutes.ports) >= 48 THEN event_minutes.ports " +
+        "WHEN event_minutes.ports = '' THEN excluded.ports ELSE event_minutes.ports || ',' || excluded.ports END";
 
     public Task AddEventsAsync(IReadOnlyList<EventAggregate> aggregates, CancellationToken cancellationToken = default)
     {
@@ -67,6 +69,8 @@ public sealed partial class PostgresStore
                     DistinctPorts = r.GetInt32(5),
                     FirstSeenMs = r.GetInt64(6),
                     LastSeenMs = r.GetInt64(7),
+                    OriginHost = r.GetString(8) is { Length: > 0 } host ? host : null,
+                    Ports = r.GetString(9) is { Length: > 0 } sample ? sample : null,
                 });
             }
 
@@ -96,6 +100,8 @@ public sealed partial class PostgresStore
             cmd.Parameters.AddWithValue("ports", a.DistinctPorts);
             cmd.Parameters.AddWithValue("first", a.FirstSeenMs);
             cmd.Parameters.AddWithValue("last", a.LastSeenMs);
+            cmd.Parameters.AddWithValue("host", a.OriginHost ?? string.Empty);
+            cmd.Parameters.AddWithValue("sample", a.Ports ?? string.Empty);
             batch.BatchCommands.Add(cmd);
         }
 

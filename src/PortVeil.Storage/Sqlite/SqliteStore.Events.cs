@@ -5,17 +5,19 @@ namespace PortVeil.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string EventColumns = "source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms";
+    private const string EventColumns = "source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms, origin_host, ports";
 
     // Upsert-add: a bucket flushed in two parts (a batch boundary inside a minute) ends up as one row.
     private const string UpsertEventSql =
-        "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms) " +
-        "VALUES (@source, @bucket, @protocol, @tag, @packets, @ports, @first, @last) " +
-        "ON CONFLICT (source, bucket_ms, protocol, tag) DO UPDATE SET " +
+        "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms, origin_host, ports) " +
+        "VALUES (@source, @bucket, @protocol, @tag, @packets, @ports, @first, @last, @host, @sample) " +
+        "ON CONFLICT (source, bucket_ms, protocol, tag, origin_host) DO UPDATE SET " +
         "packets = event_minutes.packets + excluded.packets, " +
         "distinct_ports = max(event_minutes.distinct_ports, excluded.distinct_ports), " +
         "first_ms = min(event_minutes.first_ms, excluded.first_ms), " +
-        "last_ms = max(event_minutes.last_ms, excluded.last_ms)";
+        "last_ms = max(event_minutes.last_ms, excluded.last_ms), " +
+        "ports = CASE WHEN excluded.ports = '' OR length(event_minutes.ports) >= 48 THEN event_minutes.ports " +
+        "WHEN event_minutes.ports = '' THEN excluded.ports ELSE event_minutes.ports || ',' || excluded.ports END";
 
     public Task AddEventsAsync(IReadOnlyList<EventAggregate> aggregates, CancellationToken cancellationToken = default)
     {
@@ -68,6 +70,8 @@ public sealed partial class SqliteStore
                     DistinctPorts = r.GetInt32(5),
                     FirstSeenMs = r.GetInt64(6),
                     LastSeenMs = r.GetInt64(7),
+                    OriginHost = r.GetString(8) is { Length: > 0 } host ? host : null,
+                    Ports = r.GetString(9) is { Length: > 0 } sample ? sample : null,
                 });
             }
 
@@ -92,6 +96,8 @@ public sealed partial class SqliteStore
         var ports = cmd.Parameters.Add("@ports", SqliteType.Integer);
         var first = cmd.Parameters.Add("@first", SqliteType.Integer);
         var last = cmd.Parameters.Add("@last", SqliteType.Integer);
+        var host = cmd.Parameters.Add("@host", SqliteType.Text);
+        var sample = cmd.Parameters.Add("@sample", SqliteType.Text);
         cmd.Prepare();
         for (var i = 0; i < aggregates.Count; i++)
         {
@@ -104,6 +110,8 @@ public sealed partial class SqliteStore
             ports.Value = a.DistinctPorts;
             first.Value = a.FirstSeenMs;
             last.Value = a.LastSeenMs;
+            host.Value = a.OriginHost ?? string.Empty;
+            sample.Value = a.Ports ?? string.Empty;
             cmd.ExecuteNonQuery();
         }
     }

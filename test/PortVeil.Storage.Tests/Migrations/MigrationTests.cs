@@ -60,11 +60,36 @@ public sealed class MigrationTests : IDisposable
         using var latest = _db.Open();
 
         Assert.Equal(SchemaMigrations.Latest, latest.SchemaVersion);
-        Assert.Equal([1L, 2L, 3L, 4L], Versions());
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], Versions());
         Assert.Equal(ban, Assert.Single(await latest.ListActiveBansAsync(Some.T0.AddHours(1))).Ban);
         Assert.Equal(incident.Id, Assert.Single(await latest.ListIncidentsByBanAsync(ban.Id)).Id);
         await latest.AddEventsAsync([Some.Event(Some.Address(), Some.T0)]);
         Assert.Single(await latest.ListEventsAsync(Some.T0, Some.T0.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_version_4_database_keeps_its_event_rows_when_version_5_adds_the_origin_host()
+    {
+        using (var v4 = SqliteStore.Open(_db.Options(), SchemaMigrations.All, targetVersion: 4))
+        {
+            Assert.Equal(4, v4.SchemaVersion);
+        }
+
+        using (var c = _db.Connect())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO event_minutes (source, bucket_ms, protocol, tag, packets, distinct_ports, first_ms, last_ms) VALUES ('203.0.113.7', @b, 6, 1, 4, 2, @b, @b)";
+            cmd.Parameters.AddWithValue("@b", Some.T0.ToUnixTimeMilliseconds());
+            cmd.ExecuteNonQuery();
+        }
+
+        using var latest = _db.Open();
+        await latest.AddEventsAsync([Some.Event(Some.Address(), Some.T0, packets: 3) with { OriginHost = "host-a", Ports = "22" }]);
+
+        var rows = await latest.ListEventsAsync(Some.T0, Some.T0.AddMinutes(1));
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(4, Assert.Single(rows, r => r.OriginHost is null).Packets);
+        Assert.Equal(3, Assert.Single(rows, r => r.OriginHost == "host-a").Packets);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class PostgresSpecificTests(PostgresClusterFixture cluster) : IDis
         }
 
         Assert.Equal(sqliteColumns.Order(StringComparer.Ordinal), pgColumns.Order(StringComparer.Ordinal));
-        Assert.Equal("1,2,3,4", cluster.Cluster.Sql(_db.Name, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
+        Assert.Equal("1,2,3,4,5", cluster.Cluster.Sql(_db.Name, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PostgresSpecificTests(PostgresClusterFixture cluster) : IDis
             s.Dispose();
         }
 
-        Assert.Equal("4", cluster.Cluster.Sql(_db.Name, "SELECT count(*) FROM schema_version"));
+        Assert.Equal("5", cluster.Cluster.Sql(_db.Name, "SELECT count(*) FROM schema_version"));
     }
 
     [Fact]

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Npgsql;
+using PortVeil.Core;
+
+namespace PortVeil.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    // Held for one transaction by whichever host's correlator is deciding, so two hosts that find the same scanner
+    // at the same moment make one ban between them, not two. Distinct from the migration lock key.
+    private const long CorrelationLockKey = 0x506F72745665696D;
+
+    // Tags that mean "this probe found nothing": unserved ports, tripwires, raw-scanner SYNs the fingerprint rule
+    // dropped, stealth flag probes (PacketTag values 1, 3, 4, 7). Served (2), gated first contacts (6) and replies
+    // (5) are not failures.
+    private const string FailureTags = "1, 3, 4, 7";
+
+    // The sources that failed on at least @hosts distinct hosts with at least @failures failures since @since, with
+    // one row per (source, host); sources with an active ban anywhere in the fleet are already handled.
+    private const string CorrelateSql =
+        "SELECT e.source, e.origin_host, sum(e.packets), max(e.distinct_ports), min(e.first_ms), max(e.last_ms), string_agg(e.ports, ',' ORDER BY e.bucket_ms) " +
+        "FROM event_minutes e JOIN (" +
+        "SELECT source FROM event_minutes WHERE bucket_ms >= @since AND tag IN (" + FailureTags + ") AND origin_host <> '' " +
+        "GROUP BY source HAVING count(DISTINCT origin_host) >= @hosts AND sum(packets) >= @failures" +
+        ") c ON c.source = e.source " +
+        "WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' " +
+        "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = e.source AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) " +
+        "GROUP BY e.source, e.origin_host ORDER BY e.source, e.origin_host LIMIT @limit";
+
+    private const string ActiveBanOfSql =
+        "SELECT count(*) FROM bans WHERE address = @address AND ended_ms IS NULL AND expires_ms > @now AND (dry_run = FALSE OR @dry)";
+
+    /// <summary>
+    /// Sources whose probes failed on at least <paramref name="minHosts"/> distinct hosts, <paramref name="minFailures"/>
+    /// failures in all, in minute buckets starting at or after <paramref name="since"/>; sources banned anywhere in the
+    /// fleet at <paramref name="now"/> are left out.
+    /// </summary>
+    public Task<IReadOnlyList<CorrelatedSource>> FindCorrelatedSourcesAsync(DateTimeOffset since, DateTimeOffset now, int minHosts, long minFailures,
+        int limit = 1_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minHosts, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return RunAsync<IReadOnlyList<CorrelatedSource>>(async (c, ct) =>
+        {
+            await using var cmd = Command(c, null, CorrelateSql);
+            cmd.Parameters.AddWithValue("since", EventAggregate.BucketOf(since.ToUnixTimeMilliseconds()));
+            cmd.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("hosts", (long)minHosts);
+            cmd.Parameters.AddWithValue("failures", minFailures);
+            cmd.Parameters.AddWithValue("limit", limit);
+            var result = new List<CorrelatedSource>();
+            string? current = null;
+            List<CorrelatedHost>? hosts = null;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var source = r.GetString(0);
+                if (!string.Equals(source, current, StringComparison.Ordinal))
+                {
+                    current = source;
+                    hosts = [];
+                    result.Add(new CorrelatedSource { Source = NetAddress.Parse(source), Hosts = hosts });
+                }
+
+                hosts!.Add(new CorrelatedHost
+                {
+                    Host = r.GetString(1),
+                    Failures = r.GetInt64(2),
+                    DistinctPorts = r.GetInt32(3),
+                    FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+                    LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+                    Ports = ParsePorts(r.IsDBNull(6) ? string.Empty : r.GetString(6)),
+                });
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a correlation ban and its incident in one transaction under a fleet-wide advisory lock, unless the
+    /// target already has an active ban (another host's correlator or detector was first): then nothing is written
+    /// and the result is false. A recorded ban is announced with NOTIFY at commit, like every other ban.
+    /// </summary>
+    public Task<bool> TryRecordCorrelatedBanAsync(BanRecord ban, IncidentRecord incident, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ban);
+        ArgumentNullException.ThrowIfNull(incident);
+        return RunAsync(async (c, ct) =>
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            await using (var lockCmd = Command(c, tx, string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({CorrelationLockKey})")))
+            {
+                await lockCmd.ExecuteNonQueryAsync(ct);
+            }
+
+            await using (var check = Command(c, tx, ActiveBanOfSql))
+            {
+                check.Parameters.AddWithValue("address", ban.Target.Address.ToString());
+                check.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+
+                // A dry-run ban is stopped by any active ban (dry-run hosts of a fleet make one between them); a real
+                // ban only by a real one, so a dry-run host never keeps the scanner out of the enforcing hosts' kernels.
+                check.Parameters.AddWithValue("dry", ban.DryRun);
+                if (ToLong(await check.ExecuteScalarAsync(ct)) > 0)
+                {
+                    await tx.RollbackAsync(ct);
+                    return false;
+                }
+            }
+
+            await InsertBansAsync(c, tx, [ban], ct);
+            await using (var cmd = Command(c, tx, InsertIncidentSql))
+            {
+                BindIncident(cmd, incident);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+
+            await tx.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+    }
+
+    // "22,23,,80,22" (string_agg of per-minute samples) -> distinct ports in first-seen order, at most 64.
+    private static List<ushort> ParsePorts(string text)
+    {
+        var ports = new List<ushort>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ushort.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && !ports.Contains(port) && ports.Count < 64)
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+}
