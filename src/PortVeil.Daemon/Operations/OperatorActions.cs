@@ -191,7 +191,7 @@ public sealed class OperatorActions
             OriginHost = _host,
         }, ct);
         await ReloadOperatorEntriesAsync(ct);
-        var (ended, elements, warnings, error) = await LiftAsync(prefix, BanEndReason.Allowlisted, ct);
+        var (ended, elements, warnings, error) = await LiftAsync(prefix, BanEndReason.Allowlisted, ct, overlapping: true);
         var lifted = ended + elements == 0 ? "" : $"; lifted {ended} stored ban(s) and {elements} kernel element(s) inside it";
         if (error is not null)
         {
@@ -480,15 +480,19 @@ public sealed class OperatorActions
         return null;
     }
 
-    /// <summary>Ends stored bans and removes kernel elements inside <paramref name="block"/>.</summary>
-    private async Task<(int Ended, int Elements, List<string> Warnings, string? KernelError)> LiftAsync(NetPrefix block, BanEndReason reason, CancellationToken ct)
+    /// <summary>
+    /// Ends stored bans and removes kernel elements inside <paramref name="block"/>; with <paramref name="overlapping"/>
+    /// (a new allowlist entry) also the subnet bans that contain part of it: a /24 holding an allowlisted address is
+    /// never banned whole.
+    /// </summary>
+    private async Task<(int Ended, int Elements, List<string> Warnings, string? KernelError)> LiftAsync(NetPrefix block, BanEndReason reason, CancellationToken ct, bool overlapping = false)
     {
         var now = _time.GetUtcNow();
         var ended = 0;
         foreach (var s in await _store.ListActiveBansAsync(now, ct))
         {
             var target = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
-            if (Inside(target, block) && await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
+            if ((Inside(target, block) || (overlapping && target.Overlaps(block))) && await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
             {
                 ended++;
                 _policy?.Release(target);
@@ -503,7 +507,8 @@ public sealed class OperatorActions
             var sources = new List<SourceKey>();
             foreach (var b in await k.ListAsync(ct))
             {
-                if (Inside(ToPrefix(b.Source), block) && !sources.Contains(b.Source))
+                var prefix = ToPrefix(b.Source);
+                if ((Inside(prefix, block) || (overlapping && prefix.Overlaps(block))) && !sources.Contains(b.Source))
                 {
                     sources.Add(b.Source);
                 }
