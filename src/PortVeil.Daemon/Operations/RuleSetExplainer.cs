@@ -195,7 +195,9 @@ public static class RuleSetExplainer
 
                 if (sets.Contains(PortVeilRuleset.Banned4Prefix24) && Ends("drop"))
                 {
-                    return "Drops every packet from an address whose /24 network is banned (the source, masked to 24 bits, is looked up in banned4_24), including addresses of the /24 that never scanned.";
+                    return sets.Contains(PortVeilRuleset.Known4)
+                        ? "Drops every packet from an address whose /24 network is banned (the source, masked to 24 bits, is looked up in banned4_24), including addresses of the /24 that never scanned; returning guests (in known4) are spared, an address that scans is banned on its own."
+                        : "Drops every packet from an address whose /24 network is banned (the source, masked to 24 bits, is looked up in banned4_24), including addresses of the /24 that never scanned.";
                 }
 
                 if ((sets.Contains(PortVeilRuleset.Banned4) || sets.Contains(PortVeilRuleset.Banned6)) && Ends("drop"))

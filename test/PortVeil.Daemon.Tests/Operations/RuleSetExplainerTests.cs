@@ -57,7 +57,8 @@ public sealed class RuleSetExplainerTests
 
         var raw = e.Chains.Single(c => c.Name == "raw");
         var rule = raw.Rules.Single(r => r.Sets.Contains("banned4_24"));
-        Assert.Equal("ip saddr & 255.255.255.0 @banned4_24 counter packets 0 bytes 0 drop", rule.Text);
+        Assert.Equal("ip saddr & 255.255.255.0 @banned4_24 ip saddr != @known4 counter packets 0 bytes 0 drop", rule.Text);
+        Assert.Contains("returning guests (in known4) are spared", rule.Explanation, StringComparison.Ordinal);
         Assert.StartsWith("Drops every packet from an address whose /24 network is banned", rule.Explanation, StringComparison.Ordinal);
         Assert.True(raw.Rules.ToList().FindIndex(r => r.Sets.Contains("allow4")) < raw.Rules.ToList().IndexOf(rule), "the allowlist accept comes first");
         var set = e.Sets.Single(s => s.Name == "banned4_24");

@@ -12,8 +12,10 @@ namespace PortVeil.IntegrationTests.Daemon;
 [Collection(DaemonCollection.Name)]
 public class CampaignScanTests
 {
-    // A real host in the scanners' /24 that never sends a probe.
+    // Real hosts in the scanners' /24 that never send a probe: one never contacted the server before the campaign,
+    // the other is a returning guest (it passed first-contact gating before).
     private const string Bystander = "198.51.100.77";
+    private const string ReturningGuest = "198.51.100.78";
     private const string Subnet = "198.51.100.0/24";
 
     // 12 members with one distinct port each: the distributed detector needs an estimate of ≥ 10 closed ports from a
@@ -23,11 +25,12 @@ public class CampaignScanTests
     [Fact]
     public async Task Twelve_scanners_of_one_24_sending_one_SYN_each_get_the_whole_24_banned()
     {
-        await using var lab = new DaemonLab(LabTopology.Builder().WithScanners(Members).WithClients(1).WithBystanders(Bystander), 443);
+        await using var lab = new DaemonLab(LabTopology.Builder().WithScanners(Members).WithClients(1).WithBystanders(Bystander, ReturningGuest), 443);
         await lab.StartAsync();
-        var bystander = lab.Lab.Bystanders[0];
+        var bystander = lab.Lab.Bystanders.Single(b => b.IPv4 == Bystander);
+        var returning = lab.Lab.Bystanders.Single(b => b.IPv4 == ReturningGuest);
         var guest = lab.Lab.Clients[0];
-        Assert.True(LabTcpClient.TryConnect(bystander, LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(6)), "the bystander connects before the campaign");
+        Assert.True(LabTcpClient.TryConnect(returning, LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(6)), "the returning guest connects before the campaign");
 
         for (var i = 0; i < Members; i++)
         {
@@ -46,6 +49,7 @@ public class CampaignScanTests
         // An address of the /24 that never scanned is dropped now; a guest of another /24 still connects.
         Assert.False(LabTcpClient.TryConnect(bystander, LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(3)), "the bystander's /24 is banned");
         Assert.True(LabTcpClient.TryConnect(guest, LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(6)), "a guest of another /24");
+        Assert.True(LabTcpClient.TryConnect(returning, LabTopology.ServerIPv4, 443, TimeSpan.FromSeconds(3)), "a returning guest of the banned /24 (in @known4) is spared");
         var after = (await lab.Daemon.Enforcer.ListAsync()).Single(b => b.Source.ToString() == Subnet);
         Assert.True(after.Packets > 0, "the /24 element's counter shows the bystander's dropped SYNs");
 
