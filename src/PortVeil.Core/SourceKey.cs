@@ -1,11 +1,15 @@
 namespace PortVeil.Core;
 
-/// <summary>How a source is grouped: one IPv4 address, one IPv6 address, or an IPv6 /64 (one customer's LAN).</summary>
+/// <summary>
+/// How a source is grouped: one IPv4 address, one IPv6 address, or an IPv6 /64 (one customer's LAN). IPv4 /24s
+/// exist only as ban keys (subnet bans in the kernel); the engine never tracks per-/24 state under this key.
+/// </summary>
 public enum SourceKeyKind : byte
 {
     IPv4 = 0,
     IPv6 = 1,
     IPv6Prefix64 = 2,
+    IPv4Prefix24 = 3,
 }
 
 /// <summary>
@@ -32,7 +36,46 @@ public readonly struct SourceKey : IEquatable<SourceKey>
     public static SourceKey ForPrefix64(NetAddress address) =>
         new(address.Mask(64), SourceKeyKind.IPv6Prefix64);
 
+    /// <summary>The /24 key of an IPv4 address (a subnet ban; never an engine key).</summary>
+    public static SourceKey ForPrefix24(NetAddress address) =>
+        new(address.Mask(24), SourceKeyKind.IPv4Prefix24);
+
+    /// <summary>
+    /// The key the kernel ban sets hold for <paramref name="network"/>/<paramref name="length"/>: a single address,
+    /// an IPv4 /24 or an IPv6 /64; false for any other length (no kernel set holds it).
+    /// </summary>
+    public static bool TryForNetwork(NetAddress network, int length, out SourceKey key)
+    {
+        if (length == (network.IsIPv4 ? 32 : 128))
+        {
+            key = ForAddress(network);
+            return true;
+        }
+
+        if (network.IsIPv4 ? length == 24 : length == 64)
+        {
+            key = network.IsIPv4 ? ForPrefix24(network) : ForPrefix64(network);
+            return true;
+        }
+
+        key = default;
+        return false;
+    }
+
+    /// <summary>True for an IPv6 /64 key (the engine's per-/64 state). IPv4 /24 ban keys are not included: see <see cref="IsNetwork"/>.</summary>
     public bool IsPrefix => Kind == SourceKeyKind.IPv6Prefix64;
+
+    /// <summary>True for a key standing for a whole network (IPv6 /64 or IPv4 /24).</summary>
+    public bool IsNetwork => Kind is SourceKeyKind.IPv6Prefix64 or SourceKeyKind.IPv4Prefix24;
+
+    /// <summary>Prefix length in the family's own bits: 32, 128, 64 (IPv6 /64) or 24 (IPv4 /24).</summary>
+    public int PrefixLength => Kind switch
+    {
+        SourceKeyKind.IPv4 => 32,
+        SourceKeyKind.IPv6 => 128,
+        SourceKeyKind.IPv6Prefix64 => 64,
+        _ => 24,
+    };
 
     /// <summary>A well-mixed 64-bit hash with a per-table secret, so attackers cannot aim at one bucket.</summary>
     public ulong Hash(ulong secret)
@@ -60,5 +103,5 @@ public readonly struct SourceKey : IEquatable<SourceKey>
 
     public static bool operator !=(SourceKey left, SourceKey right) => !left.Equals(right);
 
-    public override string ToString() => Kind == SourceKeyKind.IPv6Prefix64 ? $"{Address}/64" : Address.ToString();
+    public override string ToString() => IsNetwork ? $"{Address}/{PrefixLength}" : Address.ToString();
 }

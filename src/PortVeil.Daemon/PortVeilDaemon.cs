@@ -415,13 +415,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     private static IReadOnlyList<BanRequest> RestoreRequests(NetPrefix target, TimeSpan remaining)
     {
-        if (target.IsSingleAddress)
-        {
-            return [new BanRequest(Core.SourceKey.ForAddress(target.Network), remaining)];
-        }
-
-        // The kernel holds IPv6 /64s; an IPv4 /24 was enforced through its members' own ban records.
-        return target.IsIPv4 ? [] : [new BanRequest(Core.SourceKey.ForPrefix64(target.Network), remaining)];
+        // Single addresses, IPv4 /24s (banned4_24) and IPv6 /64s (banned6_64).
+        return Core.SourceKey.TryForNetwork(target.Network, target.Length, out var key) ? [new BanRequest(key, remaining)] : [];
     }
 
     private void AllowlistLoop(LiveAllowlist allowlist)

@@ -25,7 +25,7 @@ public readonly record struct BanTarget
     public static BanTarget ForAddress(NetAddress address) => new(address, address.IsIPv4 ? 32 : 128);
 
     public static BanTarget ForSource(SourceKey source) =>
-        source.IsPrefix ? new BanTarget(source.Address, 64) : ForAddress(source.Address);
+        new(source.Address, source.PrefixLength);
 
     public override string ToString() => IsSingleAddress ? Address.ToString() : $"{Address}/{PrefixLength}";
 }

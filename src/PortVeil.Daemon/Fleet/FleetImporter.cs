@@ -239,9 +239,7 @@ public sealed class FleetImporter
         }
     }
 
-    // The kernel holds single addresses and IPv6 /64s; an IPv4 /24 is enforced through its members' own bans.
+    // The kernel holds single addresses, IPv4 /24s and IPv6 /64s.
     private static SourceKey? KernelKey(NetPrefix target) =>
-        target.IsSingleAddress ? SourceKey.ForAddress(target.Network)
-        : !target.IsIPv4 && target.Length == 64 ? SourceKey.ForPrefix64(target.Network)
-        : null;
+        SourceKey.TryForNetwork(target.Network, target.Length, out var key) ? key : null;
 }

@@ -57,7 +57,7 @@ public sealed class OperatorActions
     public NftEnforcer? Kernel => _kernel;
 
     /// <summary>
-    /// Bans <paramref name="target"/> (one address or an IPv6 /64) for <paramref name="duration"/>: the kernel set
+    /// Bans <paramref name="target"/> (one address, an IPv4 /24 or an IPv6 /64) for <paramref name="duration"/>: the kernel set
     /// and a stored ban with no detector (origin "manual"). An active ban of the same target is replaced. Refused for
     /// allowlisted targets.
     /// </summary>
@@ -68,11 +68,11 @@ public sealed class OperatorActions
             return OperatorResult.Fail(OperatorStatus.Invalid, $"A ban lasts more than 0 s and at most {MaxDuration.TotalDays:0} days; {Format(duration)} was asked.");
         }
 
-        if (!(target.IsSingleAddress || (!target.IsIPv4 && target.Length == 64)))
+        if (!SourceKey.TryForNetwork(target.Network, target.Length, out _))
         {
             return OperatorResult.Fail(OperatorStatus.Invalid,
-                $"{target} cannot be banned by hand: the kernel sets hold single addresses and IPv6 /64 blocks. Ban the addresses one by one" +
-                (target.IsIPv4 ? "." : ", or their /64."));
+                $"{target} cannot be banned by hand: the kernel sets hold single addresses, IPv4 /24 and IPv6 /64 blocks. Ban the addresses one by one" +
+                (target.IsIPv4 ? ", or their /24s." : ", or their /64."));
         }
 
         var allowed = await FindAllowlistedAsync(target, ct);
@@ -191,7 +191,7 @@ public sealed class OperatorActions
             OriginHost = _host,
         }, ct);
         await ReloadOperatorEntriesAsync(ct);
-        var (ended, elements, warnings, error) = await LiftAsync(prefix, BanEndReason.Allowlisted, ct);
+        var (ended, elements, warnings, error) = await LiftAsync(prefix, BanEndReason.Allowlisted, ct, overlapping: true);
         var lifted = ended + elements == 0 ? "" : $"; lifted {ended} stored ban(s) and {elements} kernel element(s) inside it";
         if (error is not null)
         {
@@ -401,7 +401,7 @@ public sealed class OperatorActions
 
                     foreach (var k in await _kernel.ListAsync(ct))
                     {
-                        if (k.Source == SourceKey.ForAddress(address) || (!address.IsIPv4 && k.Source == SourceKey.ForPrefix64(address)))
+                        if (k.Source == SourceKey.ForAddress(address) || k.Source == (address.IsIPv4 ? SourceKey.ForPrefix24(address) : SourceKey.ForPrefix64(address)))
                         {
                             var set = SetOf(k);
                             explanation = explanation with { KernelElement = k, KernelSet = set };
@@ -480,15 +480,19 @@ public sealed class OperatorActions
         return null;
     }
 
-    /// <summary>Ends stored bans and removes kernel elements inside <paramref name="block"/>.</summary>
-    private async Task<(int Ended, int Elements, List<string> Warnings, string? KernelError)> LiftAsync(NetPrefix block, BanEndReason reason, CancellationToken ct)
+    /// <summary>
+    /// Ends stored bans and removes kernel elements inside <paramref name="block"/>; with <paramref name="overlapping"/>
+    /// (a new allowlist entry) also the subnet bans that contain part of it: a /24 holding an allowlisted address is
+    /// never banned whole.
+    /// </summary>
+    private async Task<(int Ended, int Elements, List<string> Warnings, string? KernelError)> LiftAsync(NetPrefix block, BanEndReason reason, CancellationToken ct, bool overlapping = false)
     {
         var now = _time.GetUtcNow();
         var ended = 0;
         foreach (var s in await _store.ListActiveBansAsync(now, ct))
         {
             var target = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
-            if (Inside(target, block) && await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
+            if ((Inside(target, block) || (overlapping && target.Overlaps(block))) && await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
             {
                 ended++;
                 _policy?.Release(target);
@@ -503,7 +507,8 @@ public sealed class OperatorActions
             var sources = new List<SourceKey>();
             foreach (var b in await k.ListAsync(ct))
             {
-                if (Inside(ToPrefix(b.Source), block) && !sources.Contains(b.Source))
+                var prefix = ToPrefix(b.Source);
+                if ((Inside(prefix, block) || (overlapping && prefix.Overlaps(block))) && !sources.Contains(b.Source))
                 {
                     sources.Add(b.Source);
                 }
@@ -578,15 +583,17 @@ public sealed class OperatorActions
 
     private static BanTarget ToBlock(NetPrefix p) => new(p.Network, p.Length);
 
-    private static SourceKey ToSourceKey(NetPrefix p) => p.IsSingleAddress ? SourceKey.ForAddress(p.Network) : SourceKey.ForPrefix64(p.Network);
+    private static SourceKey ToSourceKey(NetPrefix p) =>
+        SourceKey.TryForNetwork(p.Network, p.Length, out var key) ? key : throw new ArgumentException($"no kernel set holds {p}", nameof(p));
 
-    private static NetPrefix ToPrefix(SourceKey key) => key.IsPrefix ? new NetPrefix(key.Address, 64) : NetPrefix.ForAddress(key.Address);
+    private static NetPrefix ToPrefix(SourceKey key) => key.IsNetwork ? new NetPrefix(key.Address, key.PrefixLength) : NetPrefix.ForAddress(key.Address);
 
     private static string SetOf(ActiveBan b) => (b.Source.Kind, b.ByReflex) switch
     {
         (SourceKeyKind.IPv4, false) => PortVeilRuleset.Banned4,
         (SourceKeyKind.IPv4, true) => PortVeilRuleset.ReflexBanned4,
         (SourceKeyKind.IPv6Prefix64, _) => PortVeilRuleset.Banned6Prefix64,
+        (SourceKeyKind.IPv4Prefix24, _) => PortVeilRuleset.Banned4Prefix24,
         (_, false) => PortVeilRuleset.Banned6,
         _ => PortVeilRuleset.ReflexBanned6,
     };

@@ -96,6 +96,7 @@ public static class RuleSetExplainer
         PortVeilRuleset.Banned4 => "IPv4 addresses the daemon banned; each element carries its own kernel timeout, so bans expire even if the daemon is down.",
         PortVeilRuleset.Banned6 => "IPv6 addresses the daemon banned, each with its own kernel timeout.",
         PortVeilRuleset.Banned6Prefix64 => "IPv6 /64 networks the daemon banned (one element stands for the whole /64), each with its own timeout.",
+        PortVeilRuleset.Banned4Prefix24 => "IPv4 /24 networks the daemon banned (one element stands for all 256 addresses, scanners seen or not), each with its own timeout.",
         PortVeilRuleset.Allow4 => "IPv4 allowlist (configuration, gateway, resolvers, own addresses, admin SSH, `portveil allow add`): never dropped, logged or counted.",
         PortVeilRuleset.Allow6 => "IPv6 allowlist: never dropped, logged or counted.",
         PortVeilRuleset.Served => "Ports this host serves (protocol . port), kept current by the daemon from listening sockets and Docker's DNAT rules.",
@@ -190,6 +191,13 @@ public static class RuleSetExplainer
                 if (sets.Contains(PortVeilRuleset.Banned6Prefix64) && Ends("drop"))
                 {
                     return "Drops every packet from an address whose /64 network is banned (the source, masked to 64 bits, is looked up in banned6_64).";
+                }
+
+                if (sets.Contains(PortVeilRuleset.Banned4Prefix24) && Ends("drop"))
+                {
+                    return sets.Contains(PortVeilRuleset.Known4)
+                        ? "Drops every packet from an address whose /24 network is banned (the source, masked to 24 bits, is looked up in banned4_24), including addresses of the /24 that never scanned; returning guests (in known4) are spared, an address that scans is banned on its own."
+                        : "Drops every packet from an address whose /24 network is banned (the source, masked to 24 bits, is looked up in banned4_24), including addresses of the /24 that never scanned.";
                 }
 
                 if ((sets.Contains(PortVeilRuleset.Banned4) || sets.Contains(PortVeilRuleset.Banned6)) && Ends("drop"))

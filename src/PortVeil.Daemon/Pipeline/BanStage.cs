@@ -209,8 +209,8 @@ internal sealed class BanStage : IVerdictSink
     }
 
     /// <summary>
-    /// The kernel sets hold single addresses and IPv6 /64s; an IPv4 /24 subnet ban becomes one element per member
-    /// that triggered it (the members are the scanners actually seen).
+    /// The kernel sets hold single addresses, IPv4 /24s (banned4_24) and IPv6 /64s (banned6_64): a subnet ban is
+    /// one element that drops every address of the subnet, not only the members seen.
     /// </summary>
     internal static IReadOnlyList<BanRequest> KernelRequests(BanDecision decision)
     {
@@ -222,11 +222,12 @@ internal sealed class BanStage : IVerdictSink
             return [new BanRequest(SourceKey.ForAddress(target.Network), decision.Duration)];
         }
 
-        if (!target.IsIPv4 && target.Length == 64)
+        if (SourceKey.TryForNetwork(target.Network, target.Length, out var key))
         {
-            return [new BanRequest(SourceKey.ForPrefix64(target.Network), decision.Duration)];
+            return [new BanRequest(key, decision.Duration)];
         }
 
+        // Any other prefix length (none today): its members' own elements.
         var requests = new List<BanRequest>(decision.Members.Count + 1);
         foreach (var m in decision.Members)
         {

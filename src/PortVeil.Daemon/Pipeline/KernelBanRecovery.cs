@@ -81,10 +81,10 @@ internal static class KernelBanRecovery
     private static bool Covered(HashSet<BanTarget> covering, SortedSet<int> lengths, ActiveBan ban)
     {
         var address = ban.Source.Address;
-        var length = ban.Source.IsPrefix ? 64 : address.IsIPv4 ? 32 : 128;
+        var length = ban.Source.PrefixLength;
         foreach (var prefixLength in lengths)
         {
-            // A stored /24 covers its members' elements; a stored /64 covers the /64 element and its addresses.
+            // A stored /24 covers its /24 element and its members' elements; a stored /64 the same for IPv6.
             if (prefixLength <= length && covering.Contains(new BanTarget(address, prefixLength)))
             {
                 return true;

@@ -159,7 +159,5 @@ internal sealed class OperatorSyncLoop
     }
 
     private static SourceKey? KernelKey(NetPrefix target) =>
-        target.IsSingleAddress ? SourceKey.ForAddress(target.Network)
-        : !target.IsIPv4 && target.Length == 64 ? SourceKey.ForPrefix64(target.Network)
-        : null;
+        SourceKey.TryForNetwork(target.Network, target.Length, out var key) ? key : null;
 }

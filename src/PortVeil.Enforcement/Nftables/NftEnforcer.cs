@@ -164,6 +164,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         {
             SourceKeyKind.IPv4 => PortVeilRuleset.Banned4,
             SourceKeyKind.IPv6 => PortVeilRuleset.Banned6,
+            SourceKeyKind.IPv4Prefix24 => PortVeilRuleset.Banned4Prefix24,
             _ => PortVeilRuleset.Banned6Prefix64,
         };
         int errno;
@@ -407,6 +408,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         (SourceKeyKind.IPv4, PortVeilRuleset.Banned4),
         (SourceKeyKind.IPv6, PortVeilRuleset.Banned6),
         (SourceKeyKind.IPv6Prefix64, PortVeilRuleset.Banned6Prefix64),
+        (SourceKeyKind.IPv4Prefix24, PortVeilRuleset.Banned4Prefix24),
     ];
 
     private static readonly (SourceKeyKind Kind, string Set)[] SuspectSets =

@@ -42,7 +42,12 @@ internal static class NftListing
                     continue;
                 }
 
-                var key = kind == SourceKeyKind.IPv6Prefix64 ? SourceKey.ForPrefix64(address) : SourceKey.ForAddress(address);
+                var key = kind switch
+                {
+                    SourceKeyKind.IPv6Prefix64 => SourceKey.ForPrefix64(address),
+                    SourceKeyKind.IPv4Prefix24 => SourceKey.ForPrefix24(address),
+                    _ => SourceKey.ForAddress(address),
+                };
                 into.Add(new ActiveBan(key, TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(expires), packets, bytes, byReflex, restricted));
             }
         }

@@ -10,6 +10,7 @@ namespace PortVeil.Enforcement.Nftables;
 /// chain spoof   (filter prerouting -310) [options]: lo accept; [local] fib saddr type local, fib daddr type local: counter drop;
 ///                                          IPv6 neighbour discovery accept; [rpf] fib saddr (. mark . iif) oif missing: counter drop
 /// chain raw     (filter prerouting -300): @allow4/@allow6 accept; drop saddr in @banned4, @banned6, (saddr &amp; /64) in @banned6_64,
+///                                          (saddr &amp; /24) in @banned4_24 unless saddr in @known4 (returning guests, with gating),
 ///                                          @reflex_banned4, @reflex_banned6
 /// chain mangle  (filter prerouting -150, before Docker's DNAT at -100):
 ///   lo, non-local destinations (routed or bridged traffic) and @allow4/@allow6 accept;
@@ -40,6 +41,9 @@ public sealed class PortVeilRuleset
     public const string Banned4 = "banned4";
     public const string Banned6 = "banned6";
     public const string Banned6Prefix64 = "banned6_64";
+
+    /// <summary>IPv4 /24 subnet bans: one element (the /24's network address) drops every address of the /24.</summary>
+    public const string Banned4Prefix24 = "banned4_24";
     public const string Allow4 = "allow4";
     public const string Allow6 = "allow6";
     public const string Served = "served";
@@ -160,6 +164,7 @@ public sealed class PortVeilRuleset
         b.AddSet(Banned4, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned6Prefix64, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(Banned4Prefix24, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Allow4, ["ipv4_addr"], ["interval"]);
         b.AddSet(Allow6, ["ipv6_addr"], ["interval"]);
         b.AddSet(Served, ["inet_proto", "inet_service"], []);
@@ -260,6 +265,20 @@ public sealed class PortVeilRuleset
         Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(Banned4)), Counter(), Drop());
         Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(Banned6)), Counter(), Drop());
         Rule(b, RawChain, Match(And(Payload("ip6", "saddr"), "ffff:ffff:ffff:ffff::"), SetRef(Banned6Prefix64)), Counter(), Drop());
+
+        // A /24 ban is the source masked to 24 bits in a plain hash set, like banned6_64: the netlink fast path and
+        // the listing read it like any address set, and the allowlist accept above still comes first. With gating,
+        // returning guests (@known4: a real retransmit to a served port within known_timeout) are spared: a /24 ban
+        // can rest on forged probes (campaigns), and an address of the /24 that scans is still banned on its own above.
+        if (Options.FirstContactGating)
+        {
+            Rule(b, RawChain, Match(And(Payload("ip", "saddr"), "255.255.255.0"), SetRef(Banned4Prefix24)),
+                Match(Payload("ip", "saddr"), SetRef(Known4), "!="), Counter(), Drop());
+        }
+        else
+        {
+            Rule(b, RawChain, Match(And(Payload("ip", "saddr"), "255.255.255.0"), SetRef(Banned4Prefix24)), Counter(), Drop());
+        }
         Rule(b, RawChain, Match(Payload("ip", "saddr"), SetRef(ReflexBanned4)), Counter(), Drop());
         Rule(b, RawChain, Match(Payload("ip6", "saddr"), SetRef(ReflexBanned6)), Counter(), Drop());
     }

@@ -189,13 +189,23 @@ public sealed class BanPolicy
             return Skip(verdict, target, now, dryRun, SkipReason.Allowlisted, $"not banned: {what} ({entry})", entry);
         }
 
-        // 2. One SYN proves nothing about who sent it.
-        if (!verdict.SourceVerified && verdict.Evidence.Probes < _options.MinUnverifiedProbes)
+        // 2. One SYN proves nothing about who sent it; a campaign of many members of one /24 (checked below) may
+        // still ban the /24, never the address alone.
+        var named = isBlock || _options.CampaignMembers == 0 ? 0 : CampaignMembersIn(verdict, subnet);
+        var campaign = named >= _options.CampaignMembers ? named : 0;
+        string? campaignNote = null;
+        if (campaign > 0 && allowlist.TryFindOverlap(subnet, out var campaignBlocker))
+        {
+            campaign = 0;
+            campaignNote = string.Create(CultureInfo.InvariantCulture, $"; the campaign of {named} members in {subnet} does not ban it because it holds {campaignBlocker}");
+        }
+
+        if (campaign == 0 && !verdict.SourceVerified && verdict.Evidence.Probes < _options.MinUnverifiedProbes)
         {
             ledger.SkippedUnverified++;
             return Skip(verdict, target, now, dryRun, SkipReason.UnverifiedSingleProbe,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"not banned: {verdict.Evidence.Probes} unverified probe(s) from {source} could be spoofed; a ban needs {_options.MinUnverifiedProbes} probes or a completed handshake"));
+                    $"not banned: {verdict.Evidence.Probes} unverified probe(s) from {source} could be spoofed; a ban needs {_options.MinUnverifiedProbes} probes or a completed handshake{campaignNote}"));
         }
 
         // 3. Banned already, alone or with its subnet.
@@ -236,6 +246,35 @@ public sealed class BanPolicy
         {
             return Ban(verdict, target, now, t, dryRun, ledger, BanAction.SubnetBan, verdict.Evidence.GroupMembers,
                 $"its addresses scanned as one /64 ({ScanNames.Of(verdict.Detector)})");
+        }
+
+        // 4b. A campaign: many members of one /24 in one distributed verdict ban the /24, for a short, capped time,
+        // under an hourly budget of its own (docs/policy.md, "Campaigns": what a spoofer can do with it at most).
+        if (campaign > 0)
+        {
+            var (overall, inSubnet) = ledger.CampaignsSince(t - Hour, subnet);
+            if (overall >= _options.CampaignBansPerHour || inSubnet >= CampaignBansPerSubnetPerHour)
+            {
+                var fallback = verdict.SourceVerified || verdict.Evidence.Probes >= _options.MinUnverifiedProbes;
+                if (!fallback)
+                {
+                    ledger.SkippedSubnetBudget++;
+                    return Skip(verdict, target, now, dryRun, SkipReason.BudgetExhausted,
+                        overall >= _options.CampaignBansPerHour
+                            ? string.Create(CultureInfo.InvariantCulture, $"not banned: budget exhausted: {overall} campaign bans in the last hour (limit {_options.CampaignBansPerHour}); {campaign} members of {subnet} sent unverified probes")
+                            : string.Create(CultureInfo.InvariantCulture, $"not banned: budget exhausted: {inSubnet} campaign bans of {subnet} in the last hour (limit {CampaignBansPerSubnetPerHour})"),
+                        budget: overall >= _options.CampaignBansPerHour ? BanBudget.Rate : BanBudget.Subnet);
+                }
+            }
+            else
+            {
+                ledger.AddCampaign(subnet, t);
+                var members = CampaignMemberList(verdict, subnet);
+                return Ban(verdict, subnet, now, t, dryRun, ledger, BanAction.SubnetBan, members,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"campaign: a distributed scan named {campaign} members of {subnet} (limit {_options.CampaignMembers}), each probing unserved ports; capped at {FormatDuration(_options.CampaignBanTime)} because single probes can be forged"),
+                    cap: _options.CampaignBanTime);
+            }
         }
 
         // 5. Enough banned neighbours make a subnet ban, unless the subnet holds someone on the allowlist.
@@ -322,11 +361,48 @@ public sealed class BanPolicy
         };
     }
 
+    /// <summary>A /24 holds at most 2 campaign bans an hour (2 × 10 min by default), whatever the overall budget.</summary>
+    internal const int CampaignBansPerSubnetPerHour = 2;
+
+    /// <summary>Distinct members of <paramref name="subnet"/> (an IPv4 /24) a distributed verdict names, its source included.</summary>
+    private static int CampaignMembersIn(Verdict verdict, NetPrefix subnet)
+    {
+        if (verdict.Detector != DetectorKind.Distributed || !subnet.IsIPv4)
+        {
+            return 0;
+        }
+
+        return CampaignMemberList(verdict, subnet).Count;
+    }
+
+    private static List<NetAddress> CampaignMemberList(Verdict verdict, NetPrefix subnet)
+    {
+        var members = new List<NetAddress>(verdict.Evidence.GroupMembers.Count + 1);
+        foreach (var m in verdict.Evidence.GroupMembers)
+        {
+            if (m.IsIPv4 && subnet.Contains(m) && !members.Contains(m))
+            {
+                members.Add(m);
+            }
+        }
+
+        if (!members.Contains(verdict.Source.Address))
+        {
+            members.Add(verdict.Source.Address);
+        }
+
+        return members;
+    }
+
     private BanDecision Ban(Verdict verdict, NetPrefix target, DateTimeOffset now, long t, bool dryRun, PolicyLedger ledger,
-        BanAction action, IReadOnlyList<NetAddress> members, string why)
+        BanAction action, IReadOnlyList<NetAddress> members, string why, TimeSpan? cap = null)
     {
         var level = _history.CountOffences(target, now - _options.OffenceMemory);
         var duration = Escalate(level);
+        if (cap is { } c && duration > c)
+        {
+            duration = c;
+        }
         ledger.AddBan(target, t, (now + duration).UtcTicks, action == BanAction.Ban, verdict.Source.Address);
         if (action == BanAction.Ban)
         {

@@ -112,4 +112,22 @@ internal sealed class PolicyLedger
     }
 
     public bool Release(NetPrefix target) => _active.Remove(target);
+
+    // Campaign bans of the last hour (subnet, time): at most CampaignBansPerHour entries, so a linear scan is fine.
+    private readonly List<(NetPrefix Subnet, long At)> _campaigns = [];
+
+    /// <summary>Campaign bans after <paramref name="since"/>, overall and of <paramref name="subnet"/>; forgets older ones.</summary>
+    public (int Overall, int InSubnet) CampaignsSince(long since, NetPrefix subnet)
+    {
+        _campaigns.RemoveAll(c => c.At <= since);
+        var inSubnet = 0;
+        foreach (var (s, _) in _campaigns)
+        {
+            inSubnet += s == subnet ? 1 : 0;
+        }
+
+        return (_campaigns.Count, inSubnet);
+    }
+
+    public void AddCampaign(NetPrefix subnet, long at) => _campaigns.Add((subnet, at));
 }

@@ -29,6 +29,18 @@ public sealed class PolicyOptions
     /// <summary>Individual bans per /24 or /64 per hour.</summary>
     public int SubnetBudgetPerHour { get; set; } = PolicyOptionsDefaults.SubnetBudgetPerHour;
 
+    /// <summary>
+    /// Members of one IPv4 /24 named by a distributed verdict that make a campaign ban of the /24, even when each
+    /// member sent a single unverified probe; 0 disables campaign bans. At most 16 (a group keeps 16 members).
+    /// </summary>
+    public int CampaignMembers { get; set; } = PolicyOptionsDefaults.CampaignMembers;
+
+    /// <summary>The longest a campaign ban lasts (escalation is capped here): it rests on unverified probes.</summary>
+    public TimeSpan CampaignBanTime { get; set; } = TimeSpan.FromMinutes(PolicyOptionsDefaults.CampaignBanMinutes);
+
+    /// <summary>New campaign bans per hour, overall; they also count towards <see cref="BansPerMinute"/>.</summary>
+    public int CampaignBansPerHour { get; set; } = PolicyOptionsDefaults.CampaignBansPerHour;
+
     /// <summary>New bans (individual and subnet) per minute, overall.</summary>
     public int BansPerMinute { get; set; } = PolicyOptionsDefaults.BansPerMinute;
 
@@ -94,6 +106,21 @@ public sealed class PolicyOptions
         if (SubnetBudgetPerHour is < 1 or > 65_536)
         {
             problems.Add("policy.subnet_budget_per_hour: must be between 1 and 65536");
+        }
+
+        if (CampaignMembers is < 0 or 1 or > 16)
+        {
+            problems.Add("policy.campaign_members: 0 (off) or between 2 and 16");
+        }
+
+        if (CampaignBanTime < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("policy.campaign_ban_time: must be at least 1 s");
+        }
+
+        if (CampaignBansPerHour is < 1 or > 65_536)
+        {
+            problems.Add("policy.campaign_bans_per_hour: must be between 1 and 65536");
         }
 
         if (BansPerMinute is < 1 or > 1_000_000)

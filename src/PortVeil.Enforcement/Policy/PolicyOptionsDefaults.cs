@@ -43,6 +43,22 @@ public static class PolicyOptionsDefaults
     public const int SubnetBudgetPerHour = 16;
 
     /// <summary>
+    /// 8 members of one /24 named by a distributed verdict make a campaign ban of the /24, even if each sent one
+    /// unverified SYN: twice the distributed detector's 5 sources with ten or more closed ports between them, so a
+    /// handful of guests behind one NAT with a typo each never reach it (docs/policy.md, "Campaigns").
+    /// </summary>
+    public const int CampaignMembers = 8;
+
+    /// <summary>
+    /// A campaign ban lasts at most 10 min (no escalation beyond): it rests on probes anyone can forge, so the harm a
+    /// spoofer can do with it is capped in time; a real campaign is over, or proves itself with verified probes.
+    /// </summary>
+    public const double CampaignBanMinutes = 10;
+
+    /// <summary>At most 4 campaign bans per hour overall: a spoofer forging whole /24s darkens at most 4 × 256 addresses an hour.</summary>
+    public const int CampaignBansPerHour = 4;
+
+    /// <summary>
     /// At most 600 new bans per minute (10/s) overall: far above any real attack on a small server (a /16 sweep of
     /// distinct real scanners is rare), low enough that a spoofed flood cannot fill the kernel set before someone looks.
     /// </summary>

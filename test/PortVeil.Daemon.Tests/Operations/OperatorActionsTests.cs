@@ -43,13 +43,13 @@ public sealed class OperatorActionsTests : IDisposable
     }
 
     [Fact]
-    public async Task Banning_an_IPv4_block_or_for_zero_seconds_is_invalid()
+    public async Task Banning_an_IPv4_block_other_than_a_24_or_for_zero_seconds_is_invalid()
     {
-        var block = await _f.Cli.BanAsync(P("203.0.113.0/24"), TimeSpan.FromHours(1), "", default);
+        var block = await _f.Cli.BanAsync(P("203.0.112.0/23"), TimeSpan.FromHours(1), "", default);
         var zero = await _f.Cli.BanAsync(P("203.0.113.5"), TimeSpan.Zero, "", default);
 
         Assert.Equal(OperatorStatus.Invalid, block.Status);
-        Assert.Contains("single addresses and IPv6 /64 blocks", block.Message, StringComparison.Ordinal);
+        Assert.Contains("single addresses, IPv4 /24 and IPv6 /64 blocks", block.Message, StringComparison.Ordinal);
         Assert.Equal(OperatorStatus.Invalid, zero.Status);
     }
 

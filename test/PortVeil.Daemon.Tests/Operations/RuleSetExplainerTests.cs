@@ -5,9 +5,11 @@ using PortVeil.Enforcement.Nftables;
 namespace PortVeil.Daemon.Tests.Operations;
 
 /// <summary>
-/// Data/portveil-table.json is `list table inet portveil` as libnftables 1.0.6 wrote it for a table built with every
-/// option on (gating, raw-SYN fingerprint, replies), one ban, one served port and one allow block (re-listed
-/// with chain spoof, the stealth log and the suspect rules in place).
+/// Data/portveil-table.json is `nft -j list table inet portveil` (libnftables 1.0.6) of a table the daemon built in
+/// a throwaway namespace: `portveil run` with `kernel.raw_syn_drop = true`, `kernel.log_replies = true`,
+/// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, spoof chain, stealth log and
+/// suspect rules on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
+/// (one element in banned4, one in banned4_24).
 /// </summary>
 public sealed class RuleSetExplainerTests
 {
@@ -46,6 +48,22 @@ public sealed class RuleSetExplainerTests
         Assert.StartsWith("Drops every packet from an IPv4 address the daemon banned", ban.Explanation, StringComparison.Ordinal);
         var banned4 = e.Sets.Single(s => s.Name == "banned4");
         Assert.Equal(1, banned4.Elements);
+    }
+
+    [Fact]
+    public void The_24_ban_rule_masks_the_source_and_comes_after_the_allowlist_accept()
+    {
+        var e = RuleSetExplainer.Explain(Listing);
+
+        var raw = e.Chains.Single(c => c.Name == "raw");
+        var rule = raw.Rules.Single(r => r.Sets.Contains("banned4_24"));
+        Assert.Equal("ip saddr & 255.255.255.0 @banned4_24 ip saddr != @known4 counter packets 0 bytes 0 drop", rule.Text);
+        Assert.Contains("returning guests (in known4) are spared", rule.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Drops every packet from an address whose /24 network is banned", rule.Explanation, StringComparison.Ordinal);
+        Assert.True(raw.Rules.ToList().FindIndex(r => r.Sets.Contains("allow4")) < raw.Rules.ToList().IndexOf(rule), "the allowlist accept comes first");
+        var set = e.Sets.Single(s => s.Name == "banned4_24");
+        Assert.Equal(1, set.Elements);
+        Assert.StartsWith("IPv4 /24 networks the daemon banned", set.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,18 @@ public sealed class KernelBanRecoveryTests : IDisposable
     };
 
     [Fact]
+    public async Task A_24_element_without_a_record_is_recovered_as_a_24_and_a_stored_24_covers_it()
+    {
+        var element = new ActiveBan(SourceKey.ForPrefix24(NetAddress.Parse("198.51.100.0")), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(500), 0, 0);
+
+        var found = await KernelBanRecovery.FindUnrecordedAsync(_store, [element], "lab", Now, CancellationToken.None);
+
+        Assert.Equal("198.51.100.0/24", Assert.Single(found).Target.ToString());
+        await _store.RecordBanAsync(Stored("198.51.100.0", 24, Now, TimeSpan.FromMinutes(10)));
+        Assert.Empty(await KernelBanRecovery.FindUnrecordedAsync(_store, [element], "lab", Now, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_kernel_ban_without_a_record_gets_one_that_expires_with_the_kernel_element()
     {
         var found = await KernelBanRecovery.FindUnrecordedAsync(_store, [Kernel("198.51.100.101", TimeSpan.FromSeconds(3540))], "lab", Now, CancellationToken.None);

@@ -41,6 +41,32 @@ public class OperatorCliKernelTests
     }
 
     [Fact]
+    public async Task A_24_ban_by_hand_is_one_banned4_24_element_listed_and_lifted_by_an_allow_entry_inside_it()
+    {
+        using var ns = NetworkNamespace.Create("pvcli");
+        using var enforcer = ns.RunInside(() => new NftEnforcer(new NftEnforcerOptions { Watchdog = false }));
+        await enforcer.EnsureTableAsync();
+        using var cli = new CliRun(ns.Name);
+
+        var add = cli.Run("bans", "add", "198.51.100.0/24", "--duration", "10m");
+
+        Assert.Equal(0, add.ExitCode);
+        Assert.Contains("198.51.100.0", SetElements(ns, "banned4_24"), StringComparison.Ordinal);
+        var list = JsonDocument.Parse(cli.Run("bans", "list", "-o", "json").Out).RootElement;
+        var ban = list.GetProperty("bans").EnumerateArray().Single(b => b.GetProperty("target").GetString() == "198.51.100.0/24");
+        Assert.True(ban.GetProperty("in_kernel").GetBoolean());
+        Assert.Equal("banned4_24", ban.GetProperty("kernel_set").GetString());
+
+        // One address of the /24 goes on the allowlist: the /24 may no longer be banned whole.
+        var allow = cli.Run("allow", "add", "198.51.100.9", "--comment", "a guest");
+
+        Assert.Equal(0, allow.ExitCode);
+        Assert.Contains("lifted 1 stored ban(s) and 1 kernel element(s)", allow.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("198.51.100.0", SetElements(ns, "banned4_24"), StringComparison.Ordinal);
+        Assert.Equal(4, cli.Run("bans", "add", "198.51.100.0/24").ExitCode);
+    }
+
+    [Fact]
     public async Task A_reflex_ban_made_by_the_kernel_is_listed_and_lifted_like_any_other()
     {
         using var ns = NetworkNamespace.Create("pvcli");
