@@ -80,14 +80,14 @@ public sealed class BansCommandTests : IDisposable
     {
         var badAddress = _state.RunNoKernel("bans", "add", "203.0.113.300");
         var badDuration = _state.RunNoKernel("bans", "add", "203.0.113.3", "--duration", "soon");
-        var ipv4Block = _state.RunNoKernel("bans", "add", "203.0.113.0/24");
+        var ipv4Block = _state.RunNoKernel("bans", "add", "203.0.0.0/16");
 
         Assert.Equal(2, badAddress.ExitCode);
         Assert.Contains("'203.0.113.300' is not an IPv4 or IPv6 address or CIDR block", badAddress.Err, StringComparison.Ordinal);
         Assert.Equal(2, badDuration.ExitCode);
         Assert.StartsWith("portveil: --duration:", badDuration.Err, StringComparison.Ordinal);
         Assert.Equal(2, ipv4Block.ExitCode);
-        Assert.Contains("single addresses and IPv6 /64 blocks", ipv4Block.Err, StringComparison.Ordinal);
+        Assert.Contains("single addresses, IPv4 /24 and IPv6 /64 blocks", ipv4Block.Err, StringComparison.Ordinal);
     }
 
     [Fact]
