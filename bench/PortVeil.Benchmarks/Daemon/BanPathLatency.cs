@@ -45,7 +45,7 @@ internal static class BanPathLatency
                 NetworkNamespacePath = Path.Combine("/var/run/netns", lab.Server.Name),
                 Storage = new SqliteStoreOptions { Path = Path.Combine(state.FullName, "portveil.db") },
                 // Every spoofed source must become its own ban: no subnet bans, no budgets in the way.
-                Policy = new PolicyOptions { SubnetBanMembers = 256, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
+                Policy = new PolicyOptions { SubnetBanMembers = 256, CampaignMembers = 0, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
                 HostName = "bench",
                 // Deliver every NFLOG message at once (no kernel batching) unless --batched: latency over syscalls.
                 Nflog = new() { QueueThreshold = batched ? 32 : 1, RealtimePriority = realtime },
