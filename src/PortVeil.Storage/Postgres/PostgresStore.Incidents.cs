@@ -66,25 +66,7 @@ public sealed partial class PostgresStore
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var address = NetAddress.Parse(r.GetString(2));
-                var source = (SourceKeyKind)r.GetInt32(3) == SourceKeyKind.IPv6Prefix64 ? SourceKey.ForPrefix64(address) : SourceKey.ForAddress(address);
-                var evidence = EvidenceJson.Read(r.GetString(10));
-                list.Add(new StoredIncident
-                {
-                    Id = Guid.Parse(r.GetString(0)),
-                    Verdict = new Verdict
-                    {
-                        Source = source,
-                        Scan = StorageNames.ParseScan(r.GetString(4)),
-                        Detector = StorageNames.ParseDetector(r.GetString(5)) ?? evidence.Detector,
-                        Tool = StorageNames.ParseTool(r.GetString(6)),
-                        DecidedAtNs = r.GetInt64(1),
-                        SourceVerified = r.GetBoolean(7),
-                        Evidence = evidence,
-                    },
-                    BanId = r.IsDBNull(8) ? null : Guid.Parse(r.GetString(8)),
-                    OriginHost = r.GetString(9),
-                });
+                list.Add(StoredRows.Incident(r));
             }
 
             return list;

@@ -180,27 +180,7 @@ public sealed partial class SqliteStore
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var address = NetAddress.Parse(r.GetString(1));
-            var ban = new BanRecord
-            {
-                Id = Guid.Parse(r.GetString(0)),
-                Target = new BanTarget(address, r.GetInt32(2)),
-                Reason = r.GetString(3),
-                Detector = StorageNames.ParseDetector(r.IsDBNull(4) ? null : r.GetString(4)),
-                Scan = StorageNames.ParseScan(r.GetString(5)),
-                Tool = StorageNames.ParseTool(r.GetString(6)),
-                StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
-                ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
-                EscalationLevel = r.GetInt32(9),
-                OriginHost = r.GetString(10),
-                DryRun = r.GetBoolean(11),
-            };
-            list.Add(new StoredBan
-            {
-                Ban = ban,
-                EndedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
-                EndReason = StorageNames.ParseEndReason(r.IsDBNull(13) ? null : r.GetString(13)),
-            });
+            list.Add(StoredRows.Ban(r));
         }
 
         return list;

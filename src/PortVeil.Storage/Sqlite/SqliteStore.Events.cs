@@ -60,19 +60,7 @@ public sealed partial class SqliteStore
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                rows.Add(new EventAggregate
-                {
-                    Source = NetAddress.Parse(r.GetString(0)),
-                    BucketStartMs = r.GetInt64(1),
-                    Protocol = (IpProtocol)r.GetInt32(2),
-                    Tag = (PacketTag)r.GetInt32(3),
-                    Packets = r.GetInt64(4),
-                    DistinctPorts = r.GetInt32(5),
-                    FirstSeenMs = r.GetInt64(6),
-                    LastSeenMs = r.GetInt64(7),
-                    OriginHost = r.GetString(8) is { Length: > 0 } host ? host : null,
-                    Ports = r.GetString(9) is { Length: > 0 } sample ? sample : null,
-                });
+                rows.Add(StoredRows.Event(r));
             }
 
             return rows;
