@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using PortVeil.Core;
-using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Cli.Tests.Commands;
 
@@ -32,59 +32,15 @@ public sealed class OperatorState : IDisposable
 
     public SqliteStore OpenStore() => SqliteStore.Open(new SqliteStoreOptions { Path = DatabasePath });
 
-    /// <summary>Records an nmap SYN scan incident and the ban it led to, as the daemon would.</summary>
+    /// <summary>Records the sample nmap SYN scan incident and the ban it led to, as the daemon would.</summary>
     public async Task<Guid> RecordScanAsync(string source, DateTimeOffset decided, TimeSpan banFor)
     {
         using var store = OpenStore();
         var address = NetAddress.Parse(source);
-        var banId = Guid.CreateVersion7();
-        await store.RecordBanAsync(new BanRecord
-        {
-            Id = banId,
-            Target = BanTarget.ForAddress(address),
-            Reason = "trw: 5 failures, 0 successes (nmap)",
-            Detector = DetectorKind.Trw,
-            Scan = ScanKind.Syn,
-            Tool = ScannerTool.Nmap,
-            StartedAt = decided,
-            ExpiresAt = decided + banFor,
-            EscalationLevel = 1,
-            OriginHost = "lab-server",
-        });
-        var ns = (decided - DateTimeOffset.UnixEpoch).Ticks * 100;
-        await store.RecordIncidentAsync(new IncidentRecord
-        {
-            Id = Guid.CreateVersion7(),
-            BanId = banId,
-            OriginHost = "lab-server",
-            Verdict = new Verdict
-            {
-                Source = SourceKey.ForAddress(address),
-                Scan = ScanKind.Syn,
-                Detector = DetectorKind.Trw,
-                Tool = ScannerTool.Nmap,
-                DecidedAtNs = ns,
-                SourceVerified = true,
-                Evidence = new Evidence
-                {
-                    Detector = DetectorKind.Trw,
-                    Score = 6.931,
-                    Threshold = 4.595,
-                    Summary = "TRW: 5 failures, 0 successes; ln Λ 6.93 ≥ ln(η1) 4.60",
-                    Probes = 7,
-                    PortsProbed = [21, 22, 23, 25, 80, 443, 8080],
-                    ClosedPorts = [21, 23, 25, 8080],
-                    OpenPortsReached = [22, 443],
-                    FlagsSeen = TcpFlags.Syn,
-                    Tool = ScannerTool.Nmap,
-                    FingerprintDetail = "window 1024, lone MSS 1460",
-                    HostsProbed = 1,
-                    FirstSeenNs = ns - 2_500_000_000,
-                    LastSeenNs = ns,
-                },
-            },
-        });
-        return banId;
+        var ban = Some.Ban(address, decided, banFor, level: 1);
+        await store.RecordBanAsync(ban);
+        await store.RecordIncidentAsync(Some.Incident(address, decided, ban.Id));
+        return ban.Id;
     }
 
     public void Dispose()

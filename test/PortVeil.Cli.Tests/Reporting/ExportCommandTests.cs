@@ -4,6 +4,7 @@ using PortVeil.Cli.Tests.Commands;
 using PortVeil.Core;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
@@ -98,29 +99,8 @@ public sealed class ExportCommandTests
                 {
                     // Three incidents share each nanosecond, so page boundaries fall inside a tie.
                     var at = t0.AddTicks(i / 3 * 10);
-                    batch.Incidents.Add(new IncidentRecord
-                    {
-                        Id = Guid.CreateVersion7(at),
-                        Verdict = new Verdict
-                        {
-                            Source = SourceKey.ForAddress(NetAddress.FromV4(0xCB007100u + (uint)(i % 250) + 1)), // 203.0.113.1-250
-                            Scan = ScanKind.Syn,
-                            Detector = DetectorKind.WindowThreshold,
-                            DecidedAtNs = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
-                            Evidence = new Evidence
-                            {
-                                Detector = DetectorKind.WindowThreshold,
-                                Score = 30,
-                                Threshold = 21,
-                                Summary = $"n={i}",
-                                Probes = 30,
-                                PortsProbed = [22],
-                                ClosedPorts = [],
-                                OpenPortsReached = [22],
-                            },
-                        },
-                        OriginHost = "host-a",
-                    });
+                    var evidence = Some.Evidence(at, [22], [22], detector: DetectorKind.WindowThreshold, summary: $"n={i}");
+                    batch.Incidents.Add(Some.Incident(Some.Verdict(Some.Address((i % 250) + 1), at, evidence)));
                 }
 
                 await store.WriteBatchAsync(batch);

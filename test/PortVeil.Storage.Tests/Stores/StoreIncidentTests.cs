@@ -18,7 +18,9 @@ public abstract class StoreIncidentTests(ITestDatabase db) : IDisposable
     {
         using var store = _db.OpenStore();
         var banId = Guid.CreateVersion7();
-        var incident = Some.Incident(Some.Address(), Some.T0, banId);
+        // Full evidence: the sample's, plus group members (one IPv4, one IPv6), which the sample leaves empty.
+        var evidence = Some.Evidence(Some.T0, group: [NetAddress.Parse("203.0.113.8"), NetAddress.Parse("2001:db8::5")]);
+        var incident = Some.Incident(Some.Verdict(Some.Address(), Some.T0, evidence), banId);
 
         await store.RecordIncidentAsync(incident);
         var read = Assert.Single(await store.ListIncidentsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(1)));
@@ -58,18 +60,8 @@ public abstract class StoreIncidentTests(ITestDatabase db) : IDisposable
         using var store = _db.OpenStore();
         var addr = NetAddress.Parse("2001:db8:0:1::9");
         var single = Some.Incident(addr, Some.T0);
-        var v = Some.Verdict(addr, Some.T0.AddMinutes(1));
-        var prefix = Some.Incident(addr, Some.T0.AddMinutes(1)) with
-        {
-            Verdict = new Verdict
-            {
-                Source = SourceKey.ForPrefix64(addr),
-                Scan = ScanKind.Distributed,
-                Detector = DetectorKind.Distributed,
-                DecidedAtNs = v.DecidedAtNs,
-                Evidence = v.Evidence,
-            },
-        };
+        var decided = Some.T0.AddMinutes(1);
+        var prefix = Some.Incident(Some.Verdict(SourceKey.ForPrefix64(addr), decided, Some.Evidence(decided, detector: DetectorKind.Distributed), ScanKind.Distributed));
         await store.RecordIncidentAsync(single);
         await store.RecordIncidentAsync(prefix);
         await store.RecordIncidentAsync(Some.Incident(Some.Address(), Some.T0));
