@@ -14,7 +14,11 @@ public static partial class Some
     /// <paramref name="probed"/>: 7 probes, 21, 23, 25, 8080 closed, 22 and 443 open and 80 unanswered (it was
     /// dropped before gating); with it: every probed port not in <paramref name="open"/> is closed.
     /// </summary>
-    /// <remarks>Score 6.931 against 4.595 is ln Λ after 5 failures against ln η1 for TRW's defaults.</remarks>
+    /// <remarks>
+    /// Score 6.931 against 4.595 is ln Λ after 5 failures against ln η1 for TRW's defaults; another detector's test
+    /// gives its own <paramref name="score"/>, <paramref name="threshold"/> and <paramref name="summary"/>.
+    /// <paramref name="probes"/> defaults to one probe per port.
+    /// </remarks>
     public static Evidence Evidence(
         DateTimeOffset decided,
         ushort[]? probed = null,
@@ -23,7 +27,10 @@ public static partial class Some
         DetectorKind detector = DetectorKind.Trw,
         IReadOnlyList<NetAddress>? group = null,
         string? summary = null,
-        string? fingerprint = null)
+        string? fingerprint = null,
+        int? probes = null,
+        double score = 6.931,
+        double threshold = 4.595)
     {
         ushort[] closed;
         if (probed is null)
@@ -41,10 +48,10 @@ public static partial class Some
         return new Evidence
         {
             Detector = detector,
-            Score = 6.931,
-            Threshold = 4.595,
+            Score = score,
+            Threshold = threshold,
             Summary = summary ?? "TRW: 5 failures, 0 successes; ln Λ 6.93 ≥ ln(η1) 4.60",
-            Probes = probed.Length,
+            Probes = probes ?? probed.Length,
             PortsProbed = probed,
             ClosedPorts = closed,
             OpenPortsReached = open,
@@ -58,8 +65,9 @@ public static partial class Some
         };
     }
 
-    /// <summary>A verified verdict on <paramref name="source"/>; its detector and tool are the evidence's.</summary>
-    public static Verdict Verdict(SourceKey source, DateTimeOffset decided, Evidence? evidence = null, ScanKind scan = ScanKind.Syn, bool verified = true)
+    /// <summary>A verdict on <paramref name="source"/>, verified unless told; its detector and tool are the evidence's.</summary>
+    public static Verdict Verdict(
+        SourceKey source, DateTimeOffset decided, Evidence? evidence = null, ScanKind scan = ScanKind.Syn, bool verified = true, bool decoyCohort = false)
     {
         evidence ??= Evidence(decided);
         return new Verdict
@@ -70,11 +78,12 @@ public static partial class Some
             Tool = evidence.Tool,
             DecidedAtNs = Ns(decided),
             SourceVerified = verified,
+            DecoyCohort = decoyCohort,
             Evidence = evidence,
         };
     }
 
-    /// <inheritdoc cref="Verdict(SourceKey, DateTimeOffset, PortVeil.Core.Evidence?, ScanKind, bool)"/>
+    /// <inheritdoc cref="Verdict(SourceKey, DateTimeOffset, PortVeil.Core.Evidence?, ScanKind, bool, bool)"/>
     public static Verdict Verdict(NetAddress source, DateTimeOffset decided, Evidence? evidence = null) =>
         Verdict(SourceKey.ForAddress(source), decided, evidence);
 
