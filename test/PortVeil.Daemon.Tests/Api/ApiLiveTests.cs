@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using PortVeil.Daemon.Api;
 using PortVeil.Storage;
-using PortVeil.TestSupport.Samples;
 using PortVeil.TestSupport;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Api;
 
