@@ -22,7 +22,12 @@ public static partial class Some
     public const string BanReason = "trw: 5 failures, 0 successes (nmap)";
 
     /// <summary>203.0.113.<paramref name="last"/>.</summary>
-    public static NetAddress Address(int last = 7) => NetAddress.FromV4(0xCB00_7100u + (uint)(byte)last);
+    public static NetAddress Address(int last = 7)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(last);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(last, 255);
+        return NetAddress.FromV4(0xCB00_7100u + (uint)last);
+    }
 
     /// <summary>Nanoseconds since the Unix epoch, the unit of <see cref="Verdict.DecidedAtNs"/>.</summary>
     public static long Ns(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
