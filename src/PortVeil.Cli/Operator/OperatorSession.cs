@@ -4,7 +4,6 @@ using PortVeil.Daemon.Options;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Operator;
 
@@ -39,49 +38,25 @@ internal sealed class OperatorSession : IDisposable
     public CliOutput Output { get; }
 
     /// <summary>
-    /// Opens everything the verb needs, or writes why it cannot to stderr and returns the exit code.
-    /// <paramref name="readOnly"/>: the database must exist already (a listing never creates one).
+    /// Opens everything the verb needs, or writes why it cannot to stderr and returns the exit code. The database
+    /// is the one the configuration's [storage] selects, SQLite or PostgreSQL (<see cref="CliStore"/>).
+    /// <paramref name="readOnly"/>: a SQLite file must exist already (a listing never creates one).
     /// </summary>
     public static OperatorSession? Open(ParseResult parse, OperatorOptions options, bool readOnly, out int exitCode)
     {
         var error = parse.InvocationConfiguration.Error;
         var output = new CliOutput(parse.InvocationConfiguration.Output, parse.GetValue(options.Output) == "json");
-        var loaded = ConfigLoader.Load(parse.GetValue(options.Config) ?? ConfigLoader.DefaultPath);
-        if (!loaded.IsValid)
+        var config = CliStore.LoadConfig(parse.GetValue(options.Config), parse.GetValue(options.Database), error);
+        if (config is null)
         {
-            error.WriteLine($"portveil: {loaded.Errors.Count} problem(s) in the configuration:");
-            foreach (var e in loaded.Errors)
-            {
-                error.WriteLine($"  {e}");
-            }
-
             exitCode = ExitCodes.Config;
             return null;
         }
 
-        var config = loaded.Config;
-        if (parse.GetValue(options.Database) is { } database)
+        var store = CliStore.Open(config, mustExist: readOnly, "portveil", error, out var failure);
+        if (store is null)
         {
-            config.Sqlite.Path = database;
-        }
-
-        if (readOnly && config.StorageBackend == StorageBackend.Sqlite && !File.Exists(config.Sqlite.Path))
-        {
-            error.WriteLine($"portveil: there is no PortVeil database at {config.Sqlite.Path}: `portveil run` has not run with it yet. " +
-                "Pass --database (or storage.path in --config) to read another one.");
-            exitCode = ExitCodes.NotFound;
-            return null;
-        }
-
-        IPortVeilStore store;
-        try
-        {
-            store = PortVeilStores.Open(config.StorageBackend, config.Sqlite, config.Postgres);
-        }
-        catch (StorageException e)
-        {
-            error.WriteLine($"portveil: {e.Message}");
-            exitCode = ExitCodes.Failed;
+            exitCode = failure == CliStoreFailure.Missing ? ExitCodes.NotFound : ExitCodes.Failed;
             return null;
         }
 

@@ -3,11 +3,18 @@ using PortVeil.Cli.Commands;
 
 namespace PortVeil.Cli.Tests.Commands;
 
-public sealed class IncidentsCommandTests : IDisposable
+/// <summary>`portveil incidents` on the configured backend; run on SQLite by SqliteIncidentsCommandTests and on PostgreSQL by PostgresIncidentsCommandTests.</summary>
+public abstract class IncidentsCommandTests(OperatorState state) : IDisposable
 {
-    private readonly OperatorState _state = new();
+    private readonly OperatorState _state = state;
 
-    public void Dispose() => _state.Dispose();
+    protected OperatorState State => _state;
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Incidents_lists_each_scan_with_detector_tool_ports_and_exposure()
@@ -57,6 +64,20 @@ public sealed class IncidentsCommandTests : IDisposable
         Assert.Single(JsonDocument.Parse(all.Out).RootElement.GetProperty("incidents").EnumerateArray());
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("neither a duration", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_subnet_incident_of_a_campaign_is_listed_as_its_ipv4_24()
+    {
+        await _state.RecordScanAsync("198.51.100.0", DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromMinutes(10), prefixLength: 24);
+
+        var text = _state.Run("incidents");
+        var json = _state.Run("incidents", "-o", "json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Single(text.Out.Split('\n'), l => l.Contains("198.51.100.0/24", StringComparison.Ordinal));
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal("198.51.100.0/24", Assert.Single(doc.RootElement.GetProperty("incidents").EnumerateArray()).GetProperty("source").GetString());
     }
 
     [Fact]
