@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PortVeil.Cli.Commands;
 
 namespace PortVeil.Cli.Tests.Commands;
 
@@ -78,17 +77,5 @@ public abstract class IncidentsCommandTests(OperatorState state) : IDisposable
         Assert.Single(text.Out.Split('\n'), l => l.Contains("198.51.100.0/24", StringComparison.Ordinal));
         using var doc = JsonDocument.Parse(json.Out);
         Assert.Equal("198.51.100.0/24", Assert.Single(doc.RootElement.GetProperty("incidents").EnumerateArray()).GetProperty("source").GetString());
-    }
-
-    [Fact]
-    public void Since_accepts_durations_and_absolute_times()
-    {
-        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-
-        Assert.True(IncidentsCommand.TryParseSince("90m", now, out var back));
-        Assert.True(IncidentsCommand.TryParseSince("2026-11-25T08:00:00+02:00", now, out var absolute));
-
-        Assert.Equal(now.AddMinutes(-90), back);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero), absolute);
     }
 }
