@@ -73,7 +73,7 @@ internal sealed class OperatorSession : IDisposable
         }
         else
         {
-            kernel = TryKernel(config, NamespacePath(parse.GetValue(options.Netns)), ref problem);
+            kernel = OpenKernel(config, parse.GetValue(options.Netns), out problem);
         }
 
         LiveAllowlist allowlist;
@@ -101,11 +101,17 @@ internal sealed class OperatorSession : IDisposable
     private static string? NamespacePath(string? netns) =>
         netns is null ? null : netns.Contains('/', StringComparison.Ordinal) ? netns : Path.Combine("/var/run/netns", netns);
 
-    private static NftEnforcer? TryKernel(PortVeilConfig config, string? netnsPath, ref string? problem)
+    /// <summary>
+    /// The enforcer of `table inet portveil` in this host's (or <paramref name="netns"/>'s) network namespace, without a
+    /// watchdog; null with <paramref name="problem"/> saying why when libnftables or the namespace cannot be used.
+    /// </summary>
+    public static NftEnforcer? OpenKernel(PortVeilConfig config, string? netns, out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        problem = null;
         try
         {
-            return new NftEnforcer(config.Enforcement with { Watchdog = false, NetlinkMonitor = false, NetworkNamespacePath = netnsPath ?? config.Enforcement.NetworkNamespacePath });
+            return new NftEnforcer(config.Enforcement with { Watchdog = false, NetlinkMonitor = false, NetworkNamespacePath = NamespacePath(netns) ?? config.Enforcement.NetworkNamespacePath });
         }
         catch (Exception e) when (e is NftException or DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
         {
