@@ -120,6 +120,20 @@ public abstract class StoreIncidentTests(ITestDatabase db) : IDisposable
     }
 
     [Fact]
+    public async Task A_row_whose_source_kind_does_not_fit_its_address_is_a_rejected_record_naming_the_database_not_a_wrong_key()
+    {
+        using var store = _db.OpenStore();
+        await store.RecordIncidentAsync(Some.Incident(Some.Address(), Some.T0));
+        Assert.Equal(1, _db.Execute("UPDATE incidents SET source_kind = 2")); // an IPv6 /64 kind on an IPv4 address
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => store.ListIncidentsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(1)));
+
+        Assert.Equal(StorageErrorKind.Rejected, e.Kind);
+        Assert.Contains(store.Location, e.Message, StringComparison.Ordinal);
+        Assert.Contains("source_kind 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Incidents_are_found_by_their_ban()
     {
         using var store = _db.OpenStore();
