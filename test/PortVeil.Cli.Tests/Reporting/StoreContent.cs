@@ -1,49 +1,63 @@
+using PortVeil.Cli.Tests.Commands;
 using PortVeil.Core;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
-using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
 /// <summary>
-/// A real SQLite database in a temporary directory, filled through the store API the daemon uses: an IPv4 nmap
-/// SYN scanner that was banned, an IPv6 /64 masscan scanner, and optionally hostile text in every free-text field.
+/// Fills the database of an <see cref="OperatorState"/> (SQLite or PostgreSQL) through the store API the daemon
+/// uses: an IPv4 nmap SYN scanner that was banned, an IPv6 /64 masscan scanner, and optionally hostile text in every
+/// free-text field.
 /// </summary>
-internal sealed class StoreContent : IDisposable
+internal sealed class StoreContent
 {
     public const string HostileReason = "<script>alert('reason')</script>\"><img src=x onerror=alert(1)>";
     public const string HostileSummary = "</td></tr></table><script>alert(\"summary\")</script>&amp;";
     public const string HostileFingerprint = "<svg onload=alert(2)>";
     public const string HostileHost = "host<b>bold</b>";
 
-    private readonly string _directory;
-
-    public StoreContent(bool hostile = false)
+    public StoreContent(OperatorState state, bool hostile = false)
     {
-        _directory = Path.Combine(Path.GetTempPath(), $"pv-report-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_directory);
-        DatabasePath = Path.Combine(_directory, "portveil.db");
+        ArgumentNullException.ThrowIfNull(state);
         Now = DateTimeOffset.UtcNow;
         V4Scanner = NetAddress.Parse("203.0.113.7");
         V6Scanner = NetAddress.Parse("2001:db8:5:6::9");
-        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = DatabasePath });
+        using var store = state.OpenStore();
         var t1 = Now.AddHours(-3);
-        var ban = Some.Ban(V4Scanner, t1, TimeSpan.FromHours(1), level: 1);
-        store.RecordBanAsync(hostile ? ban with { Reason = HostileReason, OriginHost = HostileHost } : ban).GetAwaiter().GetResult();
-        var v4Incident = Some.Incident(Some.Verdict(V4Scanner, t1, Evidence(t1, [21, 22, 23, 443, 8080], [22, 443], ScannerTool.Nmap, hostile)), ban.Id);
-        store.RecordIncidentAsync(hostile ? v4Incident with { OriginHost = HostileHost } : v4Incident).GetAwaiter().GetResult();
+        BanId = Guid.CreateVersion7(t1);
+        store.RecordBanAsync(new BanRecord
+        {
+            Id = BanId,
+            Target = BanTarget.ForAddress(V4Scanner),
+            Reason = hostile ? HostileReason : "trw: 5 failures, 0 successes (nmap)",
+            Detector = DetectorKind.Trw,
+            Scan = ScanKind.Syn,
+            Tool = ScannerTool.Nmap,
+            StartedAt = t1,
+            ExpiresAt = t1.AddHours(1),
+            EscalationLevel = 1,
+            OriginHost = hostile ? HostileHost : "host-a",
+        }).GetAwaiter().GetResult();
+        store.RecordIncidentAsync(new IncidentRecord
+        {
+            Id = Guid.CreateVersion7(t1),
+            Verdict = Verdict(SourceKey.ForAddress(V4Scanner), t1, ScanKind.Syn, ScannerTool.Nmap, [21, 22, 23, 443, 8080], [22, 443], hostile),
+            BanId = BanId,
+            OriginHost = hostile ? HostileHost : "host-a",
+        }).GetAwaiter().GetResult();
         var t2 = Now.AddHours(-1);
-        var v6Evidence = Evidence(t2, [80, 3389, 5900], [], ScannerTool.Masscan, hostile);
-        store.RecordIncidentAsync(Some.Incident(Some.Verdict(SourceKey.ForPrefix64(V6Scanner), t2, v6Evidence))).GetAwaiter().GetResult();
+        store.RecordIncidentAsync(new IncidentRecord
+        {
+            Id = Guid.CreateVersion7(t2),
+            Verdict = Verdict(SourceKey.ForPrefix64(V6Scanner), t2, ScanKind.Syn, ScannerTool.Masscan, [80, 3389, 5900], [], hostile),
+            OriginHost = "host-a",
+        }).GetAwaiter().GetResult();
         store.AddEventsAsync(
         [
-            Some.Event(V4Scanner, t1, 900),
-            Some.Event(V6Scanner, t2, 300),
+            Event(V4Scanner, t1, 900),
+            Event(V6Scanner, t2, 300),
         ]).GetAwaiter().GetResult();
-        BanId = ban.Id;
     }
-
-    public string DatabasePath { get; }
 
     public DateTimeOffset Now { get; }
 
@@ -53,20 +67,48 @@ internal sealed class StoreContent : IDisposable
 
     public Guid BanId { get; }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A pooled handle still open on a slow machine; the temp directory is harmless.
-        }
-    }
+    private static long Ns(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
-    /// <summary>The sample evidence over <paramref name="probed"/>, with hostile text in its free-text fields when asked.</summary>
-    private static Evidence Evidence(DateTimeOffset decided, ushort[] probed, ushort[] open, ScannerTool tool, bool hostile) =>
-        Some.Evidence(decided, probed, open, tool, summary: hostile ? HostileSummary : null, fingerprint: hostile ? HostileFingerprint : null);
+    private static Verdict Verdict(SourceKey source, DateTimeOffset decided, ScanKind scan, ScannerTool tool, ushort[] probed, ushort[] open, bool hostile) => new()
+    {
+        Source = source,
+        Scan = scan,
+        Detector = DetectorKind.Trw,
+        Tool = tool,
+        DecidedAtNs = Ns(decided),
+        SourceVerified = true,
+        Evidence = new Evidence
+        {
+            Detector = DetectorKind.Trw,
+            Score = 6.93,
+            Threshold = 4.6,
+            Summary = hostile ? HostileSummary : $"TRW: {probed.Length - open.Length} failures, {open.Length} successes",
+            Probes = probed.Length,
+            PortsProbed = probed,
+            ClosedPorts = [.. probed.Except(open)],
+            OpenPortsReached = open,
+            FlagsSeen = TcpFlags.Syn,
+            Tool = tool,
+            FingerprintDetail = hostile ? HostileFingerprint : "window 1024, lone MSS 1460",
+            HostsProbed = 1,
+            FirstSeenNs = Ns(decided.AddSeconds(-3)),
+            LastSeenNs = Ns(decided),
+        },
+    };
+
+    private static EventAggregate Event(NetAddress source, DateTimeOffset at, long packets)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        return new EventAggregate
+        {
+            Source = source,
+            BucketStartMs = EventAggregate.BucketOf(ms),
+            Protocol = IpProtocol.Tcp,
+            Tag = PacketTag.Unserved,
+            Packets = packets,
+            DistinctPorts = 3,
+            FirstSeenMs = ms,
+            LastSeenMs = ms + 500,
+        };
+    }
 }

@@ -77,6 +77,55 @@ public abstract class StoreIncidentTests(ITestDatabase db) : IDisposable
     }
 
     [Fact]
+    public async Task An_ipv4_24_subnet_source_reads_back_as_the_24_and_is_found_by_it_apart_from_its_members()
+    {
+        using var store = _db.OpenStore();
+        var member = NetAddress.Parse("198.51.100.77");
+        var v = Some.Verdict(member, Some.T0.AddMinutes(1));
+        var subnet = Some.Incident(member, Some.T0.AddMinutes(1)) with
+        {
+            Verdict = new Verdict
+            {
+                Source = SourceKey.ForPrefix24(member),
+                Scan = ScanKind.Distributed,
+                Detector = DetectorKind.Distributed,
+                DecidedAtNs = v.DecidedAtNs,
+                Evidence = v.Evidence,
+            },
+        };
+        var single = Some.Incident(member, Some.T0);
+        await store.RecordIncidentAsync(subnet);
+        await store.RecordIncidentAsync(single);
+
+        var all = await store.ListIncidentsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(2));
+        var bySubnet = await store.ListIncidentsBySourceAsync(SourceKey.ForPrefix24(member));
+        var byMember = await store.ListIncidentsBySourceAsync(SourceKey.ForAddress(member));
+
+        var read = Assert.Single(all, i => i.Id == subnet.Id).Verdict.Source;
+        Assert.Equal(SourceKey.ForPrefix24(member), read);
+        Assert.Equal(SourceKeyKind.IPv4Prefix24, read.Kind);
+        Assert.Equal("198.51.100.0/24", read.ToString());
+        Assert.True(read.IsNetwork);
+        Assert.Equal(subnet.Id, Assert.Single(bySubnet).Id);
+        Assert.Equal(single.Id, Assert.Single(byMember).Id);
+        Assert.Equal(SourceKeyKind.IPv4, Assert.Single(all, i => i.Id == single.Id).Verdict.Source.Kind);
+    }
+
+    [Fact]
+    public async Task A_row_whose_source_kind_does_not_fit_its_address_is_a_rejected_record_naming_the_database_not_a_wrong_key()
+    {
+        using var store = _db.OpenStore();
+        await store.RecordIncidentAsync(Some.Incident(Some.Address(), Some.T0));
+        Assert.Equal(1, _db.Execute("UPDATE incidents SET source_kind = 2")); // an IPv6 /64 kind on an IPv4 address
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => store.ListIncidentsAsync(Some.T0.AddMinutes(-1), Some.T0.AddMinutes(1)));
+
+        Assert.Equal(StorageErrorKind.Rejected, e.Kind);
+        Assert.Contains(store.Location, e.Message, StringComparison.Ordinal);
+        Assert.Contains("source_kind 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Incidents_are_found_by_their_ban()
     {
         using var store = _db.OpenStore();
