@@ -91,4 +91,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Error, Message = "Recording the recovered ban of {Target} failed; it waits in the storage buffer and the kernel keeps enforcing it")]
     public static partial void RecoveredBanBuffered(ILogger logger, Exception exception, string target);
+
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "Ban path warmed up before the sensor opened: {RoundTrips} rehearsal bans through the kernel's warm-up sets and back out ({Verdicts} verdicts) in {Milliseconds:F1} ms; {Failures} did not reach the kernel (first errno {Errno})")]
+    public static partial void BanPathWarmedUp(ILogger logger, int roundTrips, long verdicts, double milliseconds, int failures, int errno);
 }

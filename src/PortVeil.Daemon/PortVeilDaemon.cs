@@ -139,6 +139,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// </summary>
     public (int Sensor, int Detection) RealtimeErrors => (_nflog?.RealtimeError ?? -1, _detection?.RealtimeError ?? -1);
 
+    /// <summary>What the ban path's warm-up at start did; null when it was off or before start.</summary>
+    public BanPathWarmUpResult? WarmUp { get; private set; }
+
     /// <summary>The ban path split into its stages (sensor, engine, policy, kernel), for every ban since start.</summary>
     public BanPathTimings? BanTimings => _banStage?.Timings;
 
@@ -215,6 +218,13 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         _startedAt = DateTimeOffset.UtcNow;
         _notifier = new IncidentNotifier(_stages.Notifications, _logger);
+
+        if (_stages.WarmUpBanPath)
+        {
+            // Before the sensor opens, so that the first real ban does not pay for JIT (BanPathWarmUp).
+            WarmUp = BanPathWarmUp.Run(_stages, allowlist, _enforcer, _stages.HostName);
+            LogMessages.BanPathWarmedUp(_logger, WarmUp.KernelRoundTrips, WarmUp.Verdicts, WarmUp.Elapsed.TotalMilliseconds, WarmUp.KernelFailures, WarmUp.FirstError);
+        }
 
         // Verdicts are decided and enforced on the detection thread (BanStage explains why).
         _banStage = new BanStage(_policy, _enforcer, _writer, _stages.HostName, _logger, _notifier, Metrics, Feed);

@@ -33,6 +33,7 @@ internal static class BanPathLatency
         var sources = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 303) : 300;
         var batched = args.Contains("--batched");
         var hping = args.Contains("--hping");
+        var warmUp = !args.Contains("--no-warmup");
         var rt = Array.IndexOf(args, "--realtime");
         var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : 0;
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -47,10 +48,12 @@ internal static class BanPathLatency
                 // Every spoofed source must become its own ban: no subnet bans, no budgets in the way.
                 Policy = new PolicyOptions { SubnetBanMembers = 256, CampaignMembers = 0, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
                 HostName = "bench",
+                WarmUpBanPath = warmUp,
                 // Deliver every NFLOG message at once (no kernel batching) unless --batched: latency over syscalls.
                 Nflog = new() { QueueThreshold = batched ? 32 : 1, RealtimePriority = realtime },
             });
             daemon.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            Console.WriteLine(daemon.WarmUp is { } w ? $"warm-up at start: {w}" : "warm-up at start: off (--no-warmup)");
             try
             {
                 var sent = hping ? SendWithHping(lab, sources) : SendWithRawSocket(lab, daemon, sources);

@@ -129,14 +129,37 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     /// mixed kinds, dry-run) or the kernel refused it, so the caller takes the libnftables path, which reports any
     /// error in full.
     /// </summary>
-    private bool TryBanFresh(IReadOnlyList<BanRequest> bans)
+    private bool TryBanFresh(IReadOnlyList<BanRequest> bans) => TryBanFresh(bans, warmUp: false) == 0;
+
+    /// <summary>
+    /// Runs the fast ban path of <see cref="Ban"/> (the same code, the same kind of netlink batch and kernel
+    /// transaction) for single addresses, into the warm-up sets `warmup4`/`warmup6` that no rule references, then
+    /// deletes the elements again: JIT compilation, P/Invoke stubs and first-use costs are paid here instead of by
+    /// the first real ban (measured: 17-19 ms for ban #1 without it, docs/benchmarks.md). Nothing is banned, nothing
+    /// is recorded; an element left by a failed delete expires by its own timeout.
+    /// </summary>
+    /// <returns>0 when the kernel took the elements and removed them again; else the errno of the step that failed
+    /// (-1: no fast path here, as in dry-run, or the requests are not single addresses of one family).</returns>
+    public int WarmUpBanPath(IReadOnlyList<BanRequest> bans)
+    {
+        ArgumentNullException.ThrowIfNull(bans);
+        return bans.Count == 0 ? -1 : TryBanFresh(bans, warmUp: true);
+    }
+
+    /// <returns>0 when the kernel took the bans; -1 when they do not qualify; else the kernel's errno.</returns>
+    private int TryBanFresh(IReadOnlyList<BanRequest> bans, bool warmUp)
     {
         if (_nft.ElementSocket is null || bans.Count > NftSetElementSocket.MaxElements)
         {
-            return false;
+            return -1;
         }
 
         var kind = bans[0].Source.Kind;
+        if (warmUp && kind is not (SourceKeyKind.IPv4 or SourceKeyKind.IPv6))
+        {
+            return -1;
+        }
+
         Span<NetAddress> addresses = stackalloc NetAddress[bans.Count];
         Span<long> timeouts = stackalloc long[bans.Count];
         var now = _time.GetTimestamp();
@@ -145,38 +168,52 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             for (var i = 0; i < bans.Count; i++)
             {
                 var b = bans[i];
-                if (b.Source.Kind != kind || _active.ContainsKey(b.Source) || addresses[..i].Contains(b.Source.Address))
+                if (b.Source.Kind != kind || (!warmUp && _active.ContainsKey(b.Source)) || addresses[..i].Contains(b.Source.Address))
                 {
-                    return false;
+                    return -1;
                 }
 
                 addresses[i] = b.Source.Address;
                 timeouts[i] = PortVeilRuleset.Seconds(b.Duration) * 1000;
             }
 
-            foreach (var b in bans)
+            if (!warmUp)
             {
-                _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
+                foreach (var b in bans)
+                {
+                    _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
+                }
             }
         }
 
-        var set = kind switch
+        var set = (kind, warmUp) switch
         {
-            SourceKeyKind.IPv4 => PortVeilRuleset.Banned4,
-            SourceKeyKind.IPv6 => PortVeilRuleset.Banned6,
-            SourceKeyKind.IPv4Prefix24 => PortVeilRuleset.Banned4Prefix24,
+            (SourceKeyKind.IPv4, true) => PortVeilRuleset.WarmUp4,
+            (_, true) => PortVeilRuleset.WarmUp6,
+            (SourceKeyKind.IPv4, _) => PortVeilRuleset.Banned4,
+            (SourceKeyKind.IPv6, _) => PortVeilRuleset.Banned6,
+            (SourceKeyKind.IPv4Prefix24, _) => PortVeilRuleset.Banned4Prefix24,
             _ => PortVeilRuleset.Banned6Prefix64,
         };
         int errno;
         lock (_fastGate)
         {
             errno = _nft.ElementSocket.Add(_ruleset.Table, set, addresses, timeouts);
+            if (warmUp && errno == 0)
+            {
+                errno = _nft.ElementSocket.Delete(_ruleset.Table, set, addresses);
+            }
+        }
+
+        if (warmUp)
+        {
+            return errno;
         }
 
         if (errno == 0)
         {
             Interlocked.Increment(ref _fastBans);
-            return true;
+            return 0;
         }
 
         _lastFastError = errno;
@@ -189,7 +226,7 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             }
         }
 
-        return false;
+        return errno;
     }
 
     /// <summary>One transaction banning <paramref name="bans"/>; records them for the watchdog.</summary>
