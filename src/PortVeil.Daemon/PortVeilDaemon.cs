@@ -59,6 +59,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private ApiServer? _api;
     private DateTimeOffset _startedAt;
     private int _stopped;
+    private int _realtimeRefusalLogged;
     private readonly Lock _spoofLock = new();
     private SpoofDrops _spoofDrops;
 
@@ -98,6 +99,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             ActiveBans = _policy?.ActiveBans ?? 0,
             TrackedSources = _engine?.TrackedSources ?? 0,
             KernelOverruns = _nflog?.Counters.Overruns ?? 0,
+            RealtimeThreads = (_nflog?.Realtime.IsRealtime == true ? 1 : 0) + (_detection?.Realtime.IsRealtime == true ? 1 : 0),
+            RealtimeDemotions = (_nflog?.Realtime.Demotions ?? 0) + (_detection?.Realtime.Demotions ?? 0),
             StorageQueueDepth = writer is { } w ? w.EventQueueDepth + w.PriorityQueueDepth + w.InFlight : 0,
             StorageHealthy = writer?.Healthy ?? true,
             StorageLastError = writer?.LastError,
@@ -235,6 +238,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
         _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer, originHost: _stages.HostName), ns, _stages.Nflog.RealtimePriority);
 
+        WatchRealtime(_nflog.Realtime, "NFLOG reader");
+        WatchRealtime(_detection.Realtime, "detection");
+
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;
         var first = await _served.RefreshAsync();
@@ -271,6 +277,37 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
 
         LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _store.Location, _stages.Policy.DryRun);
+    }
+
+    /// <summary>
+    /// Logs the real-time priority of a ban-path thread: a refusal once for the daemon (in plain words, with what
+    /// to do), each demotion and re-promotion as it happens (at most once a second per thread).
+    /// </summary>
+    private void WatchRealtime(Sensors.RealtimeGovernor governor, string thread)
+    {
+        governor.Changed += (g, step) => OnRealtimeChanged(g, step, thread);
+
+        // The reader thread runs already: a refusal may have come before the handler.
+        if (governor.Error > 0)
+        {
+            OnRealtimeChanged(governor, Sensors.RealtimeStep.Refused, thread);
+        }
+    }
+
+    private void OnRealtimeChanged(Sensors.RealtimeGovernor governor, Sensors.RealtimeStep step, string thread)
+    {
+        switch (step)
+        {
+            case Sensors.RealtimeStep.Refused when Interlocked.Exchange(ref _realtimeRefusalLogged, 1) == 0:
+                LogMessages.RealtimeRefused(_logger, thread, governor.Error, governor.Priority);
+                break;
+            case Sensors.RealtimeStep.Demote:
+                LogMessages.RealtimeDemoted(_logger, thread, Sensors.RealtimeGovernor.QuietWindowsToPromote);
+                break;
+            case Sensors.RealtimeStep.Promote:
+                LogMessages.RealtimePromoted(_logger, thread, governor.Priority);
+                break;
+        }
     }
 
     private void StartFleet(LiveAllowlist allowlist)

@@ -10,7 +10,7 @@ using PortVeil.TestSupport.Lab;
 namespace PortVeil.Benchmarks.Daemon;
 
 /// <summary>
-/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO]` (root): the whole live path, measured per ban from the deciding
+/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO] [--no-warmup]` (root; defaults: realtime 10, warm-up on): the whole live path, measured per ban from the deciding
 /// packet's kernel timestamp (NFLOG) to the ban committed in the kernel set, through the real daemon: NFLOG socket →
 /// reader thread → detection thread (engine → policy → libnftables). A lab server runs the daemon; a scanner
 /// namespace sends SYNs to closed ports "from" SOURCES distinct documentation addresses, one source at a time.
@@ -35,7 +35,7 @@ internal static class BanPathLatency
         var hping = args.Contains("--hping");
         var warmUp = !args.Contains("--no-warmup");
         var rt = Array.IndexOf(args, "--realtime");
-        var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : 0;
+        var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : PortVeil.Sensors.Nflog.NflogDefaults.RealtimePriority;
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
         var state = Directory.CreateTempSubdirectory("pv-banlat-");
