@@ -225,7 +225,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         if (_stages.WarmUpBanPath)
         {
             // Before the sensor opens, so that the first real ban does not pay for JIT (BanPathWarmUp).
-            WarmUp = BanPathWarmUp.Run(_stages, allowlist, _enforcer, _stages.HostName);
+            WarmUp = BanPathWarmUp.Run(_stages, allowlist, _enforcer, _stages.HostName, _stages.WarmUpRounds);
             LogMessages.BanPathWarmedUp(_logger, WarmUp.KernelRoundTrips, WarmUp.Verdicts, WarmUp.Elapsed.TotalMilliseconds, WarmUp.KernelFailures, WarmUp.FirstError);
         }
 

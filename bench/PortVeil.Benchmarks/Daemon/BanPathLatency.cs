@@ -10,7 +10,7 @@ using PortVeil.TestSupport.Lab;
 namespace PortVeil.Benchmarks.Daemon;
 
 /// <summary>
-/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO] [--no-warmup]` (root; defaults: realtime 10, warm-up on): the whole live path, measured per ban from the deciding
+/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO] [--no-warmup] [--warmup-rounds N]` (root; defaults: realtime 10, warm-up on): the whole live path, measured per ban from the deciding
 /// packet's kernel timestamp (NFLOG) to the ban committed in the kernel set, through the real daemon: NFLOG socket →
 /// reader thread → detection thread (engine → policy → libnftables). A lab server runs the daemon; a scanner
 /// namespace sends SYNs to closed ports "from" SOURCES distinct documentation addresses, one source at a time.
@@ -34,6 +34,8 @@ internal static class BanPathLatency
         var batched = args.Contains("--batched");
         var hping = args.Contains("--hping");
         var warmUp = !args.Contains("--no-warmup");
+        var wr = Array.IndexOf(args, "--warmup-rounds");
+        var warmUpRounds = wr > 0 && wr + 1 < args.Length ? int.Parse(args[wr + 1], CultureInfo.InvariantCulture) : BanPathWarmUp.DefaultRounds;
         var rt = Array.IndexOf(args, "--realtime");
         var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : PortVeil.Sensors.Nflog.NflogDefaults.RealtimePriority;
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -49,6 +51,7 @@ internal static class BanPathLatency
                 Policy = new PolicyOptions { SubnetBanMembers = 256, CampaignMembers = 0, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
                 HostName = "bench",
                 WarmUpBanPath = warmUp,
+                WarmUpRounds = warmUpRounds,
                 // Deliver every NFLOG message at once (no kernel batching) unless --batched: latency over syscalls.
                 Nflog = new() { QueueThreshold = batched ? 32 : 1, RealtimePriority = realtime },
             });
@@ -63,7 +66,8 @@ internal static class BanPathLatency
                 }
 
                 Report(daemon, sent, batched, hping);
-                Console.WriteLine($"realtime priority {realtime}: granted (0) or errno — sensor {daemon.RealtimeErrors.Sensor}, detection {daemon.RealtimeErrors.Detection}");
+                Console.WriteLine($"realtime priority {realtime}: granted (0) or errno — sensor {daemon.RealtimeErrors.Sensor}, detection {daemon.RealtimeErrors.Detection}; "
+                    + $"threads under SCHED_FIFO at the end {daemon.Status(withLatency: false).RealtimeThreads}, demotions {daemon.Status(withLatency: false).RealtimeDemotions}");
             }
             finally
             {

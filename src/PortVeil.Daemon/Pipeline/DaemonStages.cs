@@ -24,6 +24,9 @@ public sealed class DaemonStages
     /// </summary>
     public bool WarmUpBanPath { get; init; } = true;
 
+    /// <summary>Rehearsal rounds of the warm-up (<see cref="BanPathWarmUp.DefaultRounds"/>); for measuring only.</summary>
+    internal int WarmUpRounds { get; init; } = BanPathWarmUp.DefaultRounds;
+
     public NftEnforcerOptions Enforcer { get; init; } = new();
 
     public ServedPortWatcherOptions ServedPorts { get; init; } = new();
