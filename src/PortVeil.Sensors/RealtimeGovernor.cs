@@ -93,6 +93,12 @@ public sealed class RealtimeGovernor
     }
 
     /// <summary>
+    /// True when a window has closed and <see cref="Tick"/> would decide: callers check this first, so the backlog
+    /// (a locked read of the channel's count) is only read once a second, never per packet.
+    /// </summary>
+    public bool IsDue(long nowNs) => Volatile.Read(ref _error) == 0 && nowNs - _windowStartNs >= WindowNs;
+
+    /// <summary>
     /// Call on the governed thread at least every few hundred ms (the loops wake every 100-200 ms when idle);
     /// <paramref name="backlog"/> is the input waiting for it now.
     /// </summary>

@@ -70,6 +70,7 @@ public class RealtimeGovernorTests
         }
 
         var policies = new List<bool>();
+        var due = new List<bool>();
         var changes = new List<RealtimeStep>();
         var governor = new RealtimeGovernor(priority: 5, backlogLimit: Limit);
         governor.Changed += (_, step) => changes.Add(step);
@@ -81,6 +82,8 @@ public class RealtimeGovernorTests
             policies.Add(RealtimeThread.IsFifo());
             governor.Tick(t + (Second / 2), Limit); // the window has not closed: nothing happens
             policies.Add(RealtimeThread.IsFifo());
+            due.Add(governor.IsDue(t + (Second / 2)));
+            due.Add(governor.IsDue(t + Second));
             governor.Tick(t + Second, Limit);
             policies.Add(RealtimeThread.IsFifo());
             for (var w = 2; w <= 4; w++)
@@ -91,6 +94,7 @@ public class RealtimeGovernorTests
         });
 
         Assert.Equal([true, true, false, false, false, true], policies);
+        Assert.Equal([false, true], due);
         Assert.Equal([RealtimeStep.Demote, RealtimeStep.Promote], changes);
         Assert.Equal((1, 1), (governor.Demotions, governor.Promotions));
         Assert.True(governor.IsRealtime);
@@ -118,6 +122,7 @@ public class RealtimeGovernorTests
         });
 
         Assert.Equal(1, governor.Error); // EPERM
+        Assert.False(governor.IsDue(long.MaxValue), "a refused governor never decides again");
         Assert.False(governor.IsRealtime);
         Assert.Equal([RealtimeStep.Refused], changes);
         Assert.All(policies, Assert.False);

@@ -71,7 +71,11 @@ internal sealed class DetectionLoop : IDisposable
                 var now = NowNs();
 
                 // Wakes at least every 200 ms (ReadTimeout), so a window always closes.
-                _realtime.Tick(Sensors.RealtimeGovernor.MonotonicNs(), nflog?.Backlog ?? 0);
+                var monotonicNs = Sensors.RealtimeGovernor.MonotonicNs();
+                if (_realtime.IsDue(monotonicNs))
+                {
+                    _realtime.Tick(monotonicNs, nflog?.Backlog ?? 0);
+                }
                 if (TryRead(out var packet))
                 {
                     _engine.Process(in packet);

@@ -186,7 +186,12 @@ public sealed class NflogSource : IPacketSource
             while (!_stopping)
             {
                 // Wakes at least every 100 ms (the socket's receive timeout), so a window always closes.
-                _realtime.Tick(RealtimeGovernor.MonotonicNs(), _channel.Reader.Count);
+                var nowNs = RealtimeGovernor.MonotonicNs();
+                if (_realtime.IsDue(nowNs))
+                {
+                    _realtime.Tick(nowNs, _channel.Reader.Count);
+                }
+
                 var n = _socket.Receive(buffer, _buffer.Length, out var errno);
                 if (n < 0)
                 {
