@@ -142,6 +142,11 @@ internal static class BanPathLatency
         var totals = t.Total.Snapshot();
         var decides = t.Decide.Snapshot();
         var order = Enumerable.Range(0, totals.Length).OrderByDescending(i => totals[i]).Take(5);
+        // The first bans one by one (packet → verdict, decide, kernel): what the warm-up has not reached yet.
+        var toVerdict = t.PacketToVerdict.Snapshot();
+        var kernel = t.Kernel.Snapshot();
+        Console.WriteLine("first bans (total = to verdict + decide + kernel, ms): " + string.Join("; ", Enumerable.Range(0, Math.Min(6, totals.Length)).Select(i =>
+            string.Create(c, $"#{i + 1} {totals[i] / 1e6:F2} = {(i < toVerdict.Length ? toVerdict[i] / 1e6 : double.NaN):F2} + {decides[i] / 1e6:F2} + {(i < kernel.Length ? kernel[i] / 1e6 : double.NaN):F2}"))));
         Console.WriteLine("slowest bans: " + string.Join(", ", order.Select(i => string.Create(c, $"#{i + 1} {totals[i] / 1e6:F2} ms (decide {decides[i] / 1e6:F2})"))));
         // The first bans JIT-compile the policy and enforcer (this bench runs without ReadyToRun); a daemon does that
         // once in its life, so percentiles are also given without the first WarmUp bans.
