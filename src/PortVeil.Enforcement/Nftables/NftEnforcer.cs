@@ -30,6 +30,11 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
     // Bans we made (or saw in the kernel), with their absolute expiry, so the watchdog can restore them.
     private readonly Dictionary<SourceKey, long> _active = [];
 
+    // The warm-up's stand-in for _active: the same dictionary code (lookups, inserts, the resizes at the 4th and 8th
+    // entry) runs during the rehearsal instead of on the first real bans (measured: ban #1 and #4 spent 1.2 and
+    // 0.7 ms in the kernel stage before). It keeps the rehearsal sources only (15 entries).
+    private readonly Dictionary<SourceKey, long> _warmUpActive = [];
+
     // Restrictions (decoy-cohort suspects), kept apart: they go back into the suspect sets on a repair.
     private readonly Dictionary<SourceKey, long> _suspects = [];
     private long _repairs;
@@ -163,12 +168,14 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
         Span<NetAddress> addresses = stackalloc NetAddress[bans.Count];
         Span<long> timeouts = stackalloc long[bans.Count];
         var now = _time.GetTimestamp();
+        var record = warmUp ? _warmUpActive : _active;
         lock (_gate)
         {
             for (var i = 0; i < bans.Count; i++)
             {
                 var b = bans[i];
-                if (b.Source.Kind != kind || (!warmUp && _active.ContainsKey(b.Source)) || addresses[..i].Contains(b.Source.Address))
+                // A rehearsal source repeats every round: it is looked up all the same, but never refused for it.
+                if (b.Source.Kind != kind || (record.ContainsKey(b.Source) && !warmUp) || addresses[..i].Contains(b.Source.Address))
                 {
                     return -1;
                 }
@@ -177,12 +184,9 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
                 timeouts[i] = PortVeilRuleset.Seconds(b.Duration) * 1000;
             }
 
-            if (!warmUp)
+            foreach (var b in bans)
             {
-                foreach (var b in bans)
-                {
-                    _active[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
-                }
+                record[b.Source] = now + (long)(b.Duration.TotalSeconds * _time.TimestampFrequency);
             }
         }
 
@@ -205,24 +209,23 @@ public sealed partial class NftEnforcer : IBanEnforcer, IDisposable
             }
         }
 
-        if (warmUp)
-        {
-            return errno;
-        }
-
-        if (errno == 0)
+        if (errno == 0 && !warmUp)
         {
             Interlocked.Increment(ref _fastBans);
             return 0;
         }
 
-        _lastFastError = errno;
+        if (warmUp)
+        {
+            return errno;
+        }
 
+        _lastFastError = errno;
         lock (_gate)
         {
             foreach (var b in bans)
             {
-                _active.Remove(b.Source);
+                record.Remove(b.Source);
             }
         }
 
