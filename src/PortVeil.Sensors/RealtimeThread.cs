@@ -11,8 +11,9 @@ namespace PortVeil.Sensors;
 /// Why: on a CPU-saturated host (measured: 2 cores, load 15, CPU pressure 94 %) a woken thread waits for a CPU
 /// for milliseconds, and that, not PortVeil's code, made the ban path's p99 5-13 ms; with SCHED_FIFO it was
 /// 0.9 ms. The risk: a real-time thread outranks every normal process, so under a flood the reader could take a
-/// whole core; the kernel's RT throttling (sched_rt_runtime_us, 95 % by default) still leaves the rest 5 %. Off
-/// by default; needs CAP_SYS_NICE (root has it; a systemd unit can grant it or set CPUSchedulingPolicy=).
+/// whole core; the kernel's RT throttling (sched_rt_runtime_us, 95 % by default) still leaves the rest 5 %. So the
+/// threads use it through <see cref="RealtimeGovernor"/>, which demotes a saturated thread to normal scheduling.
+/// Needs CAP_SYS_NICE (root has it; the packaged unit grants it).
 /// </remarks>
 public static class RealtimeThread
 {

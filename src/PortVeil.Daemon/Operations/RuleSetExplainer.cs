@@ -107,6 +107,7 @@ public static class RuleSetExplainer
         PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
         PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
         PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Restricted sources (unverified decoy-cohort members): their raw-scanner probes and new non-TCP flows are dropped until the timeout.",
+        PortVeilRuleset.WarmUp4 or PortVeilRuleset.WarmUp6 => "Used by no rule: at start the daemon rehearses its ban path with one element here, deleted at once, so its first real ban is not slowed by first-use costs. Always empty; nothing is ever dropped by it.",
         _ => null,
     };
 

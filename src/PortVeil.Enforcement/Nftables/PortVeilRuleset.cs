@@ -68,6 +68,15 @@ public sealed class PortVeilRuleset
     public const string Suspect4 = "suspect4";
     public const string Suspect6 = "suspect6";
 
+    /// <summary>
+    /// The ban path's warm-up sets, referenced by no rule: at start the daemon adds one element to each through the
+    /// fast ban path and deletes it again (a kernel round trip that JIT-compiles the path and drops nothing). Same
+    /// type, flags and counters as banned4/banned6; 16 elements at most.
+    /// </summary>
+    public const string WarmUp4 = "warmup4";
+    public const string WarmUp6 = "warmup6";
+    private const int WarmUpSetSize = 16;
+
     /// <summary>NFLOG prefixes: the contract with the NFLOG sensor.</summary>
     public const string PrefixUnserved = "pv:unserved";
     public const string PrefixServed = "pv:served";
@@ -165,6 +174,8 @@ public sealed class PortVeilRuleset
         b.AddSet(Banned6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned6Prefix64, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned4Prefix24, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(WarmUp4, ["ipv4_addr"], ["timeout"], size: WarmUpSetSize, counter: o.BanCounters);
+        b.AddSet(WarmUp6, ["ipv6_addr"], ["timeout"], size: WarmUpSetSize, counter: o.BanCounters);
         b.AddSet(Allow4, ["ipv4_addr"], ["interval"]);
         b.AddSet(Allow6, ["ipv6_addr"], ["interval"]);
         b.AddSet(Served, ["inet_proto", "inet_service"], []);

@@ -9,7 +9,8 @@ namespace PortVeil.Daemon.Tests.Operations;
 /// a throwaway namespace: `portveil run` with `kernel.raw_syn_drop = true`, `kernel.log_replies = true`,
 /// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, spoof chain, stealth log and
 /// suspect rules on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
-/// (one element in banned4, one in banned4_24).
+/// (one element in banned4, one in banned4_24). The empty warm-up sets warmup4/warmup6 were added by hand later, in the
+/// form nft 1.0.6 lists suspect6 (a timeout set with counters), size 16.
 /// </summary>
 public sealed class RuleSetExplainerTests
 {

@@ -33,7 +33,9 @@ public class UnitSandboxTests
     /// <summary>
     /// With the unit's capabilities, and again with CAP_NET_ADMIN alone (to show which ones the daemon needs). The
     /// daemon creates its database directory (0700), its database (0600, WAL files too) and its API token (0600)
-    /// itself, and its effective capability set is exactly what it was given, with no_new_privs set.
+    /// itself, and its effective capability set is exactly what it was given, with no_new_privs set. With the
+    /// unit's CAP_SYS_NICE its two ban-path threads run under SCHED_FIFO (the default sensor.realtime_priority);
+    /// without it they run at normal scheduling, the refusal is logged in plain words, and it still bans.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -64,7 +66,10 @@ public class UnitSandboxTests
 
             Assert.True(DaemonProcessReadiness.WaitUntilReady(lab.Server, 22), "not ready under the unit's restrictions: " + Stopped(daemon));
             Assert.Equal("WATCHDOG=1", Receive(systemd));
-            AssertPrivileges(daemon.Process.Id, netAdminOnly ? CapNetAdmin : CapNetAdmin | CapNetRaw);
+            AssertPrivileges(daemon.Process.Id, netAdminOnly ? CapNetAdmin : CapNetAdmin | CapNetRaw | CapSysNice);
+            var policies = BanPathThreadPolicies(daemon.Process.Id);
+            Assert.Equal(2, policies.Count);
+            Assert.All(policies, p => Assert.True(p.Value == (netAdminOnly ? SchedOther : SchedFifo), $"thread {p.Key}: policy {p.Value}"));
             Assert.True(WaitFor(() => File.Exists(tokenFile)), "the API token was not created");
 
             var scanner = lab.Scanners[0];
@@ -81,6 +86,17 @@ public class UnitSandboxTests
             ProcessRunner.Run("kill", "-TERM", daemon.Process.Id.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill -TERM");
             Assert.True(daemon.WaitForExit(TestTimeouts.Event), "the daemon did not stop on SIGTERM");
             Assert.Equal(0, daemon.Process.ExitCode);
+            var log = daemon.StdOut + daemon.StdErr;
+            if (netAdminOnly)
+            {
+                // Once for the daemon, not once per thread.
+                Assert.Single(log.Split("refused real-time priority", StringSplitOptions.None)[1..]);
+                Assert.Contains("lacks CAP_SYS_NICE", log, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain("refused real-time priority", log, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -90,6 +106,37 @@ public class UnitSandboxTests
 
     private const ulong CapNetAdmin = 1UL << 12;
     private const ulong CapNetRaw = 1UL << 13;
+    private const ulong CapSysNice = 1UL << 23;
+    private const int SchedOther = 0;
+    private const int SchedFifo = 1;
+
+    /// <summary>
+    /// The scheduling policy (field 41 of /proc/PID/task/TID/stat) of the daemon's NFLOG reader and detection
+    /// threads, by thread name (the kernel keeps 15 characters: "portveil detect").
+    /// </summary>
+    private static Dictionary<string, int> BanPathThreadPolicies(int pid)
+    {
+        var policies = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                if (name is "nflog reader" or "portveil detect")
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    policies[name] = int.Parse(fields[41 - 3], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // A thread that ended while we looked.
+            }
+        }
+
+        return policies;
+    }
 
     /// <summary>The daemon's own capability sets (/proc/PID/status): effective and permitted exactly as given.</summary>
     private static void AssertPrivileges(int pid, ulong expected)
@@ -116,7 +163,7 @@ public class UnitSandboxTests
         return condition();
     }
 
-    /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW in the unit → "-all,+net_admin,+net_raw" for setpriv.</summary>
+    /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_NICE in the unit → "-all,+net_admin,+net_raw,+sys_nice" for setpriv.</summary>
     private static string SetprivCapabilities()
     {
         var line = File.ReadAllLines(InstallTree.UnitSource).Single(l => l.StartsWith("CapabilityBoundingSet=", StringComparison.Ordinal));
