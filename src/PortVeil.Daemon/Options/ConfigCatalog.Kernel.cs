@@ -38,7 +38,7 @@ internal static partial class ConfigCatalog
                 "How long a source that passed gating stays known, so a returning guest pays no delay.",
                 c => c.Ruleset.KnownTimeout, (c, v) => Ruleset(c, r => r with { KnownTimeout = v }), nameof(PortVeilRulesetOptions.KnownTimeout)),
             ConfigKey.Create(S, "gating_probe_limit", new IntegerType(0, 10_000, "ports"),
-                "With gating: a never-seen source that opens more than this many distinct unserved ports within about a minute gets no SYN through gating for 10 minutes, so a scanner's retransmit learns nothing even before its ban (0: off). Known sources are unaffected.",
+                "With gating: a never-seen source that opens more than this many distinct unserved ports within about a minute gets no raw SYN (no SACK-permitted: nmap -sS, masscan) through gating for 10 minutes, so its next probes learn nothing even before its ban (0: off). Known sources and real stacks are unaffected.",
                 c => c.Ruleset.GatingProbeLimit, (c, v) => Ruleset(c, r => r with { GatingProbeLimit = (int)v }), nameof(PortVeilRulesetOptions.GatingProbeLimit)),
             ConfigKey.Create(S, "raw_syn_drop", BoolType.Instance,
                 "Drop SYNs without SACK-permitted and window-scale options (nmap -sS, masscan, zmap); every modern OS sends both.",

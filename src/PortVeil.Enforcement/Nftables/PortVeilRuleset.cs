@@ -20,7 +20,8 @@ namespace PortVeil.Enforcement.Nftables;
 ///   [fingerprint] SYN without sack-perm and window options: log pv:fp, drop;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
-/// chain served: known sources accept; [gating] a SYN from @probers (just probed several unserved ports): log pv:gated, drop;
+/// chain served: known sources accept; [gating] a raw SYN (no SACK-permitted) from @probers (just probed several unserved
+///   ports): log pv:gated, drop;
 ///   first SYN: add @pending + @pending_young, log pv:gated, drop;
 ///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept;
 ///   a first SYN that could not be remembered (@pending full under a flood): log pv:served, accept (fails open)
@@ -380,11 +381,13 @@ public sealed class PortVeilRuleset
         var gated = Log(PrefixGated, o.NflogGroup, o.NflogSnaplen);
         if (o.GatingProbeLimit > 0)
         {
-            // A never-seen source that just probed more than GatingProbeLimit unserved ports is no guest: none of its
-            // SYNs passes gating, so a scanner whose retransmit comes ≥ 0.7 s later learns nothing, whether or not the
-            // daemon has banned it yet (measured: nmap -T4 resends a dropped probe after ~1.5 s, in its second batch).
-            Rule(b, ServedChain, Match(Payload("ip", "saddr"), SetRef(Probers4)), gated.DeepClone(), Drop());
-            Rule(b, ServedChain, Match(Payload("ip6", "saddr"), SetRef(Probers6)), gated.DeepClone(), Drop());
+            // A never-seen source that just probed more than GatingProbeLimit unserved ports: none of its raw SYNs
+            // (no SACK-permitted: nmap -sS, masscan) passes gating, so a scanner's next SYN ≥ 0.7 s later learns
+            // nothing, whether or not the daemon has banned it yet (measured: nmap -T4 sends its second batch 1.5 s in).
+            // A real host at that address connects with its own stack (SACK-permitted, as every modern OS sends), so
+            // probes forged in its name (nmap -D decoys, spoofers) cannot keep it out, as with the suspect sets.
+            Rule(b, ServedChain, Match(Payload("ip", "saddr"), SetRef(Probers4)), TcpOptionMissing("sack-perm"), gated.DeepClone(), Drop());
+            Rule(b, ServedChain, Match(Payload("ip6", "saddr"), SetRef(Probers6)), TcpOptionMissing("sack-perm"), gated.DeepClone(), Drop());
         }
 
         foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })

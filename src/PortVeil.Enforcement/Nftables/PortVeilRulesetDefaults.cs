@@ -28,8 +28,8 @@ public static class PortVeilRulesetDefaults
     public static readonly TimeSpan KnownTimeout = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// With gating, a never-seen source that opens more than 3 distinct unserved ports within about a minute is not let
-    /// through gating (its retransmits are dropped too). A guest who mistypes a port touches one, two at most; the
+    /// With gating, a never-seen source that opens more than 3 distinct unserved ports within about a minute gets no
+    /// raw SYN (no SACK-permitted) through gating. A guest who mistypes a port touches one, two at most; the
     /// engine's TRW calls 4 failures a scan, and nmap -T4's first batch of 10 probes holds more than 3 unserved ports on
     /// any real server, well before its first retransmit (~1.5 s later, measured).
     /// </summary>

@@ -37,8 +37,8 @@ public sealed record PortVeilRulesetOptions
 
     /// <summary>
     /// With gating: a never-seen source that opened more than this many distinct unserved ports within about a minute
-    /// gets no SYN through gating for <see cref="PortVeilRulesetDefaults.ProberHold"/> (known sources are unaffected).
-    /// 0 turns it off.
+    /// gets no raw SYN (without SACK-permitted) through gating for <see cref="PortVeilRulesetDefaults.ProberHold"/>;
+    /// known sources and SYNs from a real stack are unaffected. 0 turns it off.
     /// </summary>
     public int GatingProbeLimit { get; init; } = PortVeilRulesetDefaults.GatingProbeLimit;
 

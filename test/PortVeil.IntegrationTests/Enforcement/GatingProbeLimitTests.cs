@@ -9,8 +9,9 @@ namespace PortVeil.IntegrationTests.Enforcement;
 
 /// <summary>
 /// The gating probe limit in a real kernel: a never-seen source that just opened more than 3 distinct unserved ports
-/// gets none of its SYNs through first-contact gating (its retransmits included), while a guest who mistyped one port
-/// (and whose stack retransmitted to it) and a known source still connect.
+/// gets none of its raw SYNs (hping3 -S: no options, as nmap -sS and masscan send) through first-contact gating,
+/// while a guest who mistyped one port (its stack retransmitting to it), a known source, and a real stack at a
+/// marked address (probes forged in its name) still connect.
 /// </summary>
 public class GatingProbeLimitTests
 {
@@ -54,28 +55,58 @@ public class GatingProbeLimitTests
         }
     }
 
+    /// <summary>Raw SYNs (no TCP options) from the scanner, one per <paramref name="ports"/>; true when any was answered SYN-ACK.</summary>
+    private static bool RawSyns(ServerAndScanner net, params int[] ports)
+    {
+        var answered = false;
+        foreach (var port in ports)
+        {
+            var r = net.Scanner.Exec("hping3", ["-S", "-c", "1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), ServerAndScanner.ServerV4], TestTimeouts.Command);
+            answered |= r.StdOut.Contains("flags=SA", StringComparison.Ordinal);
+        }
+
+        return answered;
+    }
+
     private static bool IsProber(ServerAndScanner net) =>
         net.Server.Exec("nft", "list", "set", "inet", "portveil", PortVeilRuleset.Probers4).EnsureSuccess("nft list set").StdOut
             .Contains(ServerAndScanner.ScannerV4, StringComparison.Ordinal);
 
     [Fact]
-    public async Task A_source_that_probed_four_unserved_ports_gets_no_SYN_through_gating()
+    public async Task A_source_that_probed_four_unserved_ports_gets_no_raw_SYN_through_gating()
     {
         var (net, enforcer, listener) = await StartAsync();
         using var _ = net;
         using var __ = enforcer;
         using var ___ = listener;
 
-        // 4 distinct unserved ports, one SYN each (150 ms, before the stack's first retransmit at 1 s).
-        for (var port = 2001; port <= 2004; port++)
-        {
-            Connect(net.Scanner, port, TimeSpan.FromMilliseconds(150));
-        }
-
+        Assert.False(RawSyns(net, 2001, 2002, 2003, 2004));
         Assert.True(IsProber(net), "4 distinct unserved ports make a prober");
 
-        // First SYN, then retransmits at ~1 s and ~3 s: all after gating's 0.7 s, all dropped.
-        Assert.Null(Connect(net.Scanner, ServedPort, TimeSpan.FromSeconds(4)));
+        // A first SYN, then two more 1 s apart: all after gating's 0.7 s, all dropped.
+        Assert.False(RawSyns(net, ServedPort));
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        Assert.False(RawSyns(net, ServedPort));
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        Assert.False(RawSyns(net, ServedPort));
+    }
+
+    [Fact]
+    public async Task A_real_stack_at_a_marked_address_still_gets_through_gating()
+    {
+        var (net, enforcer, listener) = await StartAsync();
+        using var _ = net;
+        using var __ = enforcer;
+        using var ___ = listener;
+
+        // Raw probes "from" this address (a decoy or a spoofer) mark it; the host's own stack sends SACK-permitted.
+        Assert.False(RawSyns(net, 2001, 2002, 2003, 2004, 2005));
+        Assert.True(IsProber(net));
+
+        var connected = Connect(net.Scanner, ServedPort, TimeSpan.FromSeconds(6));
+
+        Assert.NotNull(connected);
+        Assert.True(connected >= TimeSpan.FromSeconds(0.7), "still meets gating once");
     }
 
     [Fact]
@@ -106,10 +137,7 @@ public class GatingProbeLimitTests
         using var ___ = listener;
         Assert.NotNull(Connect(net.Scanner, ServedPort, TimeSpan.FromSeconds(6)));
 
-        for (var port = 3001; port <= 3006; port++)
-        {
-            Connect(net.Scanner, port, TimeSpan.FromMilliseconds(150));
-        }
+        Assert.False(RawSyns(net, 3001, 3002, 3003, 3004, 3005, 3006));
 
         var again = Connect(net.Scanner, ServedPort, TimeSpan.FromSeconds(3));
 
@@ -132,12 +160,11 @@ public class GatingProbeLimitTests
         using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { GatingProbeLimit = 0 });
         await enforcer.EnsureTableAsync();
         await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort)], []);
-        for (var port = 2001; port <= 2006; port++)
-        {
-            Connect(net.Scanner, port, TimeSpan.FromMilliseconds(150));
-        }
+        Assert.False(RawSyns(net, 2001, 2002, 2003, 2004, 2005, 2006));
 
-        // The drop in the first test is the limit's doing: without it, the retransmit passes gating.
-        Assert.NotNull(Connect(net.Scanner, ServedPort, TimeSpan.FromSeconds(6)));
+        // The drops in the first test are the limit's doing: without it, the raw SYN 1 s after the first passes gating.
+        Assert.False(RawSyns(net, ServedPort));
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        Assert.True(RawSyns(net, ServedPort));
     }
 }
