@@ -132,7 +132,7 @@ internal static class SpoofedSourcesBenchmark
             {
                 var rssBefore = Rss();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                using var sender = SpoofedSynSender.Open(lab.Scanners[0]);
+                using var sender = RawSynSender.Open(lab.Scanners[0]);
                 var target4 = IPAddress.Parse(LabTopology.ServerIPv4);
                 var target6 = IPAddress.Parse(LabTopology.ServerIPv6);
                 var random = new Random(11);
