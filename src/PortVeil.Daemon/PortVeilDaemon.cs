@@ -138,7 +138,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// `sensor.realtime_priority` as granted to the NFLOG reader and detection threads: -1 not asked (or not started
-    /// yet), 0 granted, else the errno that refused it (EPERM = 1 without CAP_SYS_NICE).
+    /// yet), 0 granted, else the errno that refused it (EPERM = 1: priority above RLIMIT_RTPRIO, no CAP_SYS_NICE).
     /// </summary>
     public (int Sensor, int Detection) RealtimeErrors => (_nflog?.RealtimeError ?? -1, _detection?.RealtimeError ?? -1);
 
@@ -299,7 +299,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         switch (step)
         {
             case Sensors.RealtimeStep.Refused when Interlocked.Exchange(ref _realtimeRefusalLogged, 1) == 0:
-                LogMessages.RealtimeRefused(_logger, thread, governor.Error, governor.Priority);
+                LogMessages.RealtimeRefused(_logger, thread, governor.Error, governor.Priority, Sensors.RealtimeThread.RtprioLimit());
                 break;
             case Sensors.RealtimeStep.Demote:
                 LogMessages.RealtimeDemoted(_logger, thread, Sensors.RealtimeGovernor.QuietWindowsToPromote);

@@ -16,7 +16,11 @@ namespace PortVeil.Sensors;
 /// promotes itself again. A lone scan is far from saturation: a ban costs ~0.15 ms of CPU.</para>
 /// <para>Everything runs on the governed thread itself (sched_setscheduler with pid 0 and the thread's own CPU
 /// clock); <see cref="Tick"/> costs one comparison until a window closes, then one clock_gettime.</para>
-/// <para>Without CAP_SYS_NICE the kernel refuses (EPERM): the thread keeps normal scheduling, nothing is retried,
+/// <para>Demotion to SCHED_OTHER needs no privilege (sched(7); RealtimeGovernorTests drops CAP_SYS_NICE first).
+/// Promotion back to SCHED_FIFO needs what the first request did: CAP_SYS_NICE, or (per sched(7) and the kernel's
+/// __sched_setscheduler) a RLIMIT_RTPRIO of at least the priority; with neither it fails quietly and the thread
+/// stays normal. Without either at start the kernel refuses the first request (EPERM):
+/// the thread keeps normal scheduling, nothing is retried,
 /// and <see cref="Changed"/> reports <see cref="RealtimeStep.Refused"/> once, so the daemon can say so.</para>
 /// </remarks>
 public sealed class RealtimeGovernor

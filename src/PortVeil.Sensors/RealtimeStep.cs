@@ -12,6 +12,6 @@ public enum RealtimeStep
     /// <summary>Quiet again: back under SCHED_FIFO.</summary>
     Promote = 2,
 
-    /// <summary>The kernel refused SCHED_FIFO (EPERM without CAP_SYS_NICE): the thread runs normally for good.</summary>
+    /// <summary>The kernel refused SCHED_FIFO (EPERM: priority above RLIMIT_RTPRIO, no CAP_SYS_NICE): the thread runs normally for good.</summary>
     Refused = 3,
 }

@@ -131,6 +131,96 @@ public class RealtimeGovernorTests
     }
 
     [Fact]
+    public void A_thread_that_lost_cap_sys_nice_still_demotes_itself_and_without_rlimit_rtprio_cannot_return_to_fifo()
+    {
+        if (Environment.UserName != "root")
+        {
+            return; // SCHED_FIFO needs CAP_SYS_NICE to begin with; the decision tests above still run.
+        }
+
+        var policies = new List<(bool Fifo, int Priority)>();
+        var changes = new List<RealtimeStep>();
+        var governor = new RealtimeGovernor(priority: 5, backlogLimit: Limit);
+        governor.Changed += (_, step) => changes.Add(step);
+        // sched(7): with a soft RLIMIT_RTPRIO of 0 an unprivileged thread may only leave a real-time policy.
+        using (RtprioLimit.TrySet(0) ?? throw new InvalidOperationException("lowering RLIMIT_RTPRIO is always permitted"))
+        {
+            OnNewThread(() =>
+            {
+                var t = 1_000 * Second;
+                governor.Start(t);
+                policies.Add(ReadBack());
+                ThreadCapabilities.DropFromCallingThread(ThreadCapabilities.SysNice);
+                governor.Tick(t + Second, Limit); // saturated: demoted, with no privilege at all
+                policies.Add(ReadBack());
+                for (var w = 2; w <= 4; w++)
+                {
+                    governor.Tick(t + (w * Second), 0); // three quiet windows: promotion asked, and refused
+                    policies.Add(ReadBack());
+                }
+            });
+        }
+
+        Assert.Equal([(true, 5), (false, 0), (false, 0), (false, 0), (false, 0)], policies);
+        Assert.Equal([RealtimeStep.Demote], changes);
+        Assert.Equal((1, 0), (governor.Demotions, governor.Promotions));
+        Assert.False(governor.IsRealtime);
+    }
+
+    [Fact]
+    public void Without_cap_sys_nice_rlimit_rtprio_alone_allows_fifo_demotion_and_promotion_up_to_the_limit()
+    {
+        // The limit is process-wide: 3 sits below the 5 the refusal test above asks for, so that one still sees EPERM.
+        const int Ceiling = 3;
+        var policies = new List<(bool Fifo, int Priority)>();
+        var changes = new List<RealtimeStep>();
+        var governor = new RealtimeGovernor(priority: Ceiling, backlogLimit: Limit);
+        governor.Changed += (_, step) => changes.Add(step);
+        int aboveTheLimit = 0, limitSeen = 0;
+        using (var limit = RtprioLimit.TrySet(Ceiling))
+        {
+            if (limit is null)
+            {
+                return; // This host's hard RLIMIT_RTPRIO is below 3 and cannot be raised (no CAP_SYS_RESOURCE).
+            }
+
+            OnNewThread(() =>
+            {
+                ThreadCapabilities.DropFromCallingThread(ThreadCapabilities.SysNice);
+                limitSeen = RealtimeThread.RtprioLimit();
+                aboveTheLimit = RealtimeThread.TrySetFifo(Ceiling + 1);
+                var t = 1_000 * Second;
+                governor.Start(t);
+                policies.Add(ReadBack());
+                governor.Tick(t + Second, Limit); // saturated: demoted to SCHED_OTHER
+                policies.Add(ReadBack());
+                for (var w = 2; w <= 4; w++)
+                {
+                    governor.Tick(t + (w * Second), 0); // three quiet windows: back to SCHED_FIFO
+                    policies.Add(ReadBack());
+                }
+            });
+        }
+
+        Assert.Equal(Ceiling, limitSeen);
+        Assert.Equal(1, aboveTheLimit); // EPERM: the limit is a ceiling, not a capability
+        Assert.Equal(0, governor.Error);
+        Assert.Equal([(true, Ceiling), (false, 0), (false, 0), (false, 0), (true, Ceiling)], policies);
+        Assert.Equal([RealtimeStep.Demote, RealtimeStep.Promote], changes);
+        Assert.Equal((1, 1), (governor.Demotions, governor.Promotions));
+    }
+
+    /// <summary>The calling thread's policy and real-time priority as the kernel reports them (/proc/thread-self/stat fields 41 and 40).</summary>
+    private static (bool Fifo, int Priority) ReadBack()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var policy = int.Parse(fields[41 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(policy == 1, RealtimeThread.IsFifo());
+        return (policy == 1, int.Parse(fields[40 - 3], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Priority_zero_governs_nothing()
     {
         var governor = new RealtimeGovernor(priority: 0, backlogLimit: Limit);

@@ -24,7 +24,7 @@ public sealed record DaemonStatus
 
     /// <summary>
     /// Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while one is saturated
-    /// (demoted), without CAP_SYS_NICE, or with sensor.realtime_priority = 0.
+    /// (demoted), when refused (RLIMIT_RTPRIO below the priority, no CAP_SYS_NICE), or with sensor.realtime_priority = 0.
     /// </summary>
     public int RealtimeThreads { get; init; }
 

@@ -46,7 +46,7 @@ public sealed class PortVeilMetrics : IDisposable
             "Packets with forged sources dropped by chain spoof, before the allowlist, NFLOG and the detectors (check: local_source, reverse_path).");
         _meter.CreateObservableGauge("portveil.engine.sources", () => Status()?.TrackedSources ?? 0, "{source}", "Sources tracked in the detection engine's fixed-capacity table.");
         _meter.CreateObservableGauge("portveil.ban_path.realtime_threads", () => Status()?.RealtimeThreads ?? 0, "{thread}",
-            "Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while saturated (demoted), without CAP_SYS_NICE or with sensor.realtime_priority = 0.");
+            "Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while saturated (demoted), when refused (RLIMIT_RTPRIO below the priority) or with sensor.realtime_priority = 0.");
         _meter.CreateObservableCounter("portveil.ban_path.realtime_demotions", () => Status()?.RealtimeDemotions ?? 0, "{demotion}",
             "Times a ban-path thread was saturated (busy over half a second in a second, or its queue a quarter full) and went back to normal scheduling.");
         _meter.CreateObservableGauge("portveil.storage.queue.depth", () => Status()?.StorageQueueDepth ?? 0, "{record}", "Records waiting in the storage writer's queues (bans, incidents, event aggregates).");

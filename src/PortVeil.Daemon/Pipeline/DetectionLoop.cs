@@ -62,7 +62,7 @@ internal sealed class DetectionLoop : IDisposable
         try
         {
             Enforcement.Interop.NetworkNamespaceJoin.JoinCurrentThread(_networkNamespacePath);
-            // Refused (no CAP_SYS_NICE) is not fatal: the thread runs at normal priority and the daemon says so.
+            // Refused (RLIMIT_RTPRIO below the priority, no CAP_SYS_NICE) is not fatal: the thread runs at normal priority and the daemon says so.
             _realtime.Start(Sensors.RealtimeGovernor.MonotonicNs());
             var nflog = _source as Sensors.Nflog.NflogSource;
             while (!_stopping)
