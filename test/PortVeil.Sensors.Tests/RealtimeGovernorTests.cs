@@ -167,49 +167,6 @@ public class RealtimeGovernorTests
         Assert.False(governor.IsRealtime);
     }
 
-    [Fact]
-    public void Without_cap_sys_nice_rlimit_rtprio_alone_allows_fifo_demotion_and_promotion_up_to_the_limit()
-    {
-        // The limit is process-wide: 3 sits below the 5 the refusal test above asks for, so that one still sees EPERM.
-        const int Ceiling = 3;
-        var policies = new List<(bool Fifo, int Priority)>();
-        var changes = new List<RealtimeStep>();
-        var governor = new RealtimeGovernor(priority: Ceiling, backlogLimit: Limit);
-        governor.Changed += (_, step) => changes.Add(step);
-        int aboveTheLimit = 0, limitSeen = 0;
-        using (var limit = RtprioLimit.TrySet(Ceiling))
-        {
-            if (limit is null)
-            {
-                return; // This host's hard RLIMIT_RTPRIO is below 3 and cannot be raised (no CAP_SYS_RESOURCE).
-            }
-
-            OnNewThread(() =>
-            {
-                ThreadCapabilities.DropFromCallingThread(ThreadCapabilities.SysNice);
-                limitSeen = RealtimeThread.RtprioLimit();
-                aboveTheLimit = RealtimeThread.TrySetFifo(Ceiling + 1);
-                var t = 1_000 * Second;
-                governor.Start(t);
-                policies.Add(ReadBack());
-                governor.Tick(t + Second, Limit); // saturated: demoted to SCHED_OTHER
-                policies.Add(ReadBack());
-                for (var w = 2; w <= 4; w++)
-                {
-                    governor.Tick(t + (w * Second), 0); // three quiet windows: back to SCHED_FIFO
-                    policies.Add(ReadBack());
-                }
-            });
-        }
-
-        Assert.Equal(Ceiling, limitSeen);
-        Assert.Equal(1, aboveTheLimit); // EPERM: the limit is a ceiling, not a capability
-        Assert.Equal(0, governor.Error);
-        Assert.Equal([(true, Ceiling), (false, 0), (false, 0), (false, 0), (true, Ceiling)], policies);
-        Assert.Equal([RealtimeStep.Demote, RealtimeStep.Promote], changes);
-        Assert.Equal((1, 1), (governor.Demotions, governor.Promotions));
-    }
-
     /// <summary>The calling thread's policy and real-time priority as the kernel reports them (/proc/thread-self/stat fields 41 and 40).</summary>
     private static (bool Fifo, int Priority) ReadBack()
     {
