@@ -16,9 +16,11 @@ internal sealed class PortVeilProtection : IProtection
     private readonly string _stateDirectory;
     private readonly string _databasePath;
     private readonly DateTimeOffset _started;
+    private readonly LabHost _server;
 
-    private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath)
+    private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath, LabHost server)
     {
+        _server = server;
         Kind = kind;
         _daemon = daemon;
         _stateDirectory = stateDirectory;
@@ -52,7 +54,7 @@ internal sealed class PortVeilProtection : IProtection
             throw;
         }
 
-        return new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath);
+        return new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath, lab.Server);
     }
 
     public async Task<IReadOnlyList<string>> BannedAsync()
@@ -65,6 +67,20 @@ internal sealed class PortVeilProtection : IProtection
     {
         var bans = await _daemon.Enforcer!.ListAsync();
         return [.. bans.Where(b => b.Restricted).Select(b => b.Source.ToString())];
+    }
+
+    /// <summary>The kernel's @served set (what served-port discovery put there), read with nft inside the lab server.</summary>
+    public Task<IReadOnlyList<string>> ServedAsync()
+    {
+        var table = new PortVeilRulesetOptions().Table;
+        var listed = _server.Exec("nft", "list", "set", "inet", table, PortVeilRuleset.Served);
+        var text = listed.StdOut;
+        var open = text.IndexOf('{', text.IndexOf("elements", StringComparison.Ordinal) + 1);
+        var close = open < 0 ? -1 : text.IndexOf('}', open);
+        IReadOnlyList<string> served = close < 0 ? [] :
+            [.. text[(open + 1)..close].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(e => e.Replace(" . ", "/", StringComparison.Ordinal))];
+        return Task.FromResult(served);
     }
 
     public async Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync()
