@@ -30,7 +30,7 @@ internal sealed class PortVeilProtection : IProtection
 
     public ProtectionKind Kind { get; }
 
-    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating)
+    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating, bool gateUdp = false)
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"pv-eff-{Guid.NewGuid():N}");
         Directory.CreateDirectory(stateDirectory);
@@ -39,7 +39,7 @@ internal sealed class PortVeilProtection : IProtection
         {
             NetworkNamespacePath = Path.Combine("/var/run/netns", lab.Server.Name),
             Storage = new SqliteStoreOptions { Path = databasePath },
-            Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating } },
+            Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating, GateUdp = gateUdp } },
             HostName = "effectiveness-server",
         };
         var daemon = new PortVeilDaemon(stages);
@@ -54,7 +54,7 @@ internal sealed class PortVeilProtection : IProtection
             throw;
         }
 
-        return new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath, lab.Server);
+        return new PortVeilProtection(gateUdp ? ProtectionKind.PortVeilGatingUdp : gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath, lab.Server);
     }
 
     public async Task<IReadOnlyList<string>> BannedAsync()
