@@ -129,7 +129,7 @@ internal static class Program
         return 0;
     }
 
-    private static bool IsPortVeil(ProtectionKind kind) => kind is ProtectionKind.PortVeilGating or ProtectionKind.PortVeilNoGating;
+    private static bool IsPortVeil(ProtectionKind kind) => kind is ProtectionKind.PortVeilGating or ProtectionKind.PortVeilNoGating or ProtectionKind.PortVeilGatingUdp;
 
     private static async Task<List<RunResult>> OneAsync(Scenario scenario, ProtectionKind kind, int run, bool quick) =>
         [await BenchRunner.RunAsync(scenario, kind, run, quick)];
@@ -138,6 +138,6 @@ internal static class Program
     {
         var bans = string.Join(' ', r.Scanners.Select(s => s.BannedAfterSeconds is null ? $"{s.Address}:-" : $"{s.Address}:{s.BannedAfterSeconds:0.0}s/{s.Probes?.ToString(CultureInfo.InvariantCulture) ?? "?"}p"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Scenario,-13} {r.Protection,-18} run {r.Run,2}: scan {r.ScanSeconds,6:0.0}s open [{string.Join(',', r.ReportedOpen)}] o|f [{string.Join(',', r.ReportedOpenOrFiltered)}] bans {bans} guests {r.GuestAttempts - r.GuestFailures}/{r.GuestAttempts} first [{string.Join(',', r.FirstConnectMs.Select(m => m.ToString("0", CultureInfo.InvariantCulture)))}]ms slow [{string.Join(' ', r.SlowOrFailed.Select(g => $"{g.Guest}:{g.Port}@{g.AtSeconds - r.ScanStartSeconds:0.0}s={g.Milliseconds:0}ms{(g.Success ? "" : "!")}"))}] false [{string.Join(',', r.FalseBans)}] subnet [{string.Join(',', r.SubnetBans)}]{(r.Error is null ? "" : " ERROR " + r.Error)}");
+            $"{r.Scenario,-13} {r.Protection,-18} run {r.Run,2}: scan {r.ScanSeconds,6:0.0}s open [{string.Join(',', r.ReportedOpen)}] o|f [{string.Join(',', r.ReportedOpenOrFiltered)}] bans {bans} guests {r.GuestAttempts - r.GuestFailures}/{r.GuestAttempts} first [{string.Join(',', r.FirstConnectMs.Select(m => m.ToString("0", CultureInfo.InvariantCulture)))}]ms slow [{string.Join(' ', r.SlowOrFailed.Select(g => $"{g.Guest}:{g.Port}@{g.AtSeconds - r.ScanStartSeconds:0.0}s={g.Milliseconds:0}ms{(g.Success ? "" : "!")}"))}] false [{string.Join(',', r.FalseBans)}] subnet [{string.Join(',', r.SubnetBans)}] dns {r.GuestDnsLookups - r.GuestDnsFailures}/{r.GuestDnsLookups}{(r.Served.Count > 0 ? " served [" + string.Join(' ', r.Served) + "]" : "")}{(r.Error is null ? "" : " ERROR " + r.Error)}");
     }
 }

@@ -11,6 +11,9 @@ internal interface IProtection : IAsyncDisposable
     /// <summary>Addresses under a restriction (PortVeil's decoy-cohort suspects: only raw-scanner traffic dropped); empty for the others.</summary>
     Task<IReadOnlyList<string>> RestrictedAsync() => Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>The (protocol, port) pairs the protection treats as served, as "udp/53"; empty for protections without discovery.</summary>
+    Task<IReadOnlyList<string>> ServedAsync() => Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>The evidence behind each ban, per source address; empty for protections that keep none.</summary>
     Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync();
 }

@@ -16,13 +16,15 @@ internal sealed class PortVeilProtection : IProtection
     private readonly string _stateDirectory;
     private readonly string _databasePath;
     private readonly DateTimeOffset _started;
+    private readonly LabHost _server;
 
     // PORTVEIL_EFF_DIAG=DIR (diagnostics): a server-side pcap of the run and a copy of the daemon's database, kept in DIR.
     private string? _diagName;
     private PortVeil.TestSupport.StartedProcess? _tcpdump;
 
-    private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath)
+    private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath, LabHost server)
     {
+        _server = server;
         Kind = kind;
         _daemon = daemon;
         _stateDirectory = stateDirectory;
@@ -32,7 +34,7 @@ internal sealed class PortVeilProtection : IProtection
 
     public ProtectionKind Kind { get; }
 
-    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating)
+    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating, bool gateUdp = false)
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"pv-eff-{Guid.NewGuid():N}");
         Directory.CreateDirectory(stateDirectory);
@@ -41,7 +43,7 @@ internal sealed class PortVeilProtection : IProtection
         {
             NetworkNamespacePath = Path.Combine("/var/run/netns", lab.Server.Name),
             Storage = new SqliteStoreOptions { Path = databasePath },
-            Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating } },
+            Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating, GateUdp = gateUdp } },
             HostName = "effectiveness-server",
         };
         // PORTVEIL_EFF_ALLOW=CIDR: one more static allowlist entry. An address of the scanners' /24 (198.51.100.250/32)
@@ -64,7 +66,7 @@ internal sealed class PortVeilProtection : IProtection
             throw;
         }
 
-        var p = new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath);
+        var p = new PortVeilProtection(gateUdp ? ProtectionKind.PortVeilGatingUdp : gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath, lab.Server);
         var diag = Environment.GetEnvironmentVariable("PORTVEIL_EFF_DIAG");
         if (!string.IsNullOrEmpty(diag))
         {
@@ -86,6 +88,20 @@ internal sealed class PortVeilProtection : IProtection
     {
         var bans = await _daemon.Enforcer!.ListAsync();
         return [.. bans.Where(b => b.Restricted).Select(b => b.Source.ToString())];
+    }
+
+    /// <summary>The kernel's @served set (what served-port discovery put there), read with nft inside the lab server.</summary>
+    public Task<IReadOnlyList<string>> ServedAsync()
+    {
+        var table = new PortVeilRulesetOptions().Table;
+        var listed = _server.Exec("nft", "list", "set", "inet", table, PortVeilRuleset.Served);
+        var text = listed.StdOut;
+        var open = text.IndexOf('{', text.IndexOf("elements", StringComparison.Ordinal) + 1);
+        var close = open < 0 ? -1 : text.IndexOf('}', open);
+        IReadOnlyList<string> served = close < 0 ? [] :
+            [.. text[(open + 1)..close].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(e => e.Replace(" . ", "/", StringComparison.Ordinal))];
+        return Task.FromResult(served);
     }
 
     public async Task<IReadOnlyDictionary<string, BanEvidence>> EvidenceAsync()

@@ -14,4 +14,7 @@ internal enum ProtectionKind
 
     /// <summary>The PortVeil daemon with first-contact gating off.</summary>
     PortVeilNoGating,
+
+    /// <summary>The PortVeil daemon with gating on for UDP too (kernel.gating_udp); only when asked for by name.</summary>
+    PortVeilGatingUdp,
 }

@@ -6,18 +6,22 @@ internal static class ProtectionNames
     public static readonly IReadOnlyList<ProtectionKind> All =
         [ProtectionKind.None, ProtectionKind.Recipe, ProtectionKind.PortVeilGating, ProtectionKind.PortVeilNoGating];
 
+    /// <summary><see cref="All"/> (the default set) and the variants run only when named.</summary>
+    public static readonly IReadOnlyList<ProtectionKind> Known = [.. All, ProtectionKind.PortVeilGatingUdp];
+
     public static string Name(ProtectionKind kind) => kind switch
     {
         ProtectionKind.None => "none",
         ProtectionKind.Recipe => "recipe",
         ProtectionKind.PortVeilGating => "portveil-gating",
         ProtectionKind.PortVeilNoGating => "portveil-nogating",
+        ProtectionKind.PortVeilGatingUdp => "portveil-gating-udp",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     public static ProtectionKind Parse(string name)
     {
-        foreach (var kind in All)
+        foreach (var kind in Known)
         {
             if (string.Equals(Name(kind), name, StringComparison.OrdinalIgnoreCase))
             {
@@ -25,6 +29,6 @@ internal static class ProtectionNames
             }
         }
 
-        throw new ArgumentException($"unknown protection '{name}'; known: {string.Join(", ", All.Select(Name))}");
+        throw new ArgumentException($"unknown protection '{name}'; known: {string.Join(", ", Known.Select(Name))}");
     }
 }

@@ -22,8 +22,8 @@ internal static class ResultTables
             }
 
             md.Append(CultureInfo.InvariantCulture, $"\n### {scenario.Name}\n\n{scenario.Command}\n\n");
-            md.Append("| protection | runs | open ports revealed | probes before ban | s to ban | scanners banned | guest failures | first connect ms (extra vs none) | later connect ms (extra vs none) | false bans | decoys restricted | errors |\n");
-            md.Append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            md.Append("| protection | runs | open ports revealed | probes before ban | s to ban | scanners banned | guest failures | first connect ms (extra vs none) | later connect ms (extra vs none) | guest DNS failed/lookups, ms | false bans | decoys restricted | errors |\n");
+            md.Append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             var baseline = rows.Where(r => r.Protection == "none").ToList();
             var baseFirst = Stats.Median(baseline.SelectMany(r => r.FirstConnectMs));
             var baseLater = Stats.Median(baseline.SelectMany(r => r.LaterConnectMs));
@@ -49,6 +49,7 @@ internal static class ResultTables
                 md.Append(CultureInfo.InvariantCulture, $"| {Stats.MedianMax(runs.Select(r => (double)r.GuestFailures), "0")} ");
                 md.Append(CultureInfo.InvariantCulture, $"| {Delay(runs.SelectMany(r => r.FirstConnectMs), baseFirst)} ");
                 md.Append(CultureInfo.InvariantCulture, $"| {Delay(runs.SelectMany(r => r.LaterConnectMs), baseLater)} ");
+                md.Append(CultureInfo.InvariantCulture, $"| {runs.Sum(r => r.GuestDnsFailures)}/{runs.Sum(r => r.GuestDnsLookups)}, {Stats.MedianMax(runs.SelectMany(r => r.DnsMs), "0.0")} ");
                 var subnetBans = runs.SelectMany(r => r.SubnetBans).Distinct().ToList();
                 md.Append(CultureInfo.InvariantCulture, $"| {falseBans.Count}{(decoys > 0 ? $" ({decoys} decoys)" : "")}{(falseBans.Count > 0 ? ": " + string.Join(' ', falseBans.Distinct()) : "")}{(subnetBans.Count > 0 ? $" (scanners' subnet banned in {runs.Count(r => r.SubnetBans.Count > 0)} runs: {string.Join(' ', subnetBans)})" : "")} ");
                 var restrictedDecoys = runs.Sum(r => r.DecoysRestricted.Count);

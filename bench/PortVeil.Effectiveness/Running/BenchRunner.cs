@@ -28,6 +28,7 @@ internal static class BenchRunner
         using var lab = LabTopology.Builder().WithScanners(scenario.Scanners).WithClients(Guests).WithContainer().Build();
         using var services = LabServices.Start(lab);
         await using var protection = await ApplyAsync(kind, lab);
+        var served = await protection.ServedAsync();
         var watcher = BanWatcher.Start(protection, clock);
         var guests = GuestTraffic.Start(lab, clock, seed: run * 100);
 
@@ -46,7 +47,9 @@ internal static class BenchRunner
 
         var scanSeconds = clock.Elapsed.TotalSeconds - scanStart;
         await Task.Delay(Settle);
-        var samples = await guests.StopAsync();
+        var all = await guests.StopAsync();
+        var samples = all.Where(s => s.Protocol == "tcp").ToList();
+        var lookups = all.Where(s => s.Protocol == "udp").ToList();
         var (firstSeen, firstRestricted) = await watcher.StopAsync();
         var evidence = await protection.EvidenceAsync();
 
@@ -82,7 +85,11 @@ internal static class BenchRunner
             GuestFailures = samples.Count(s => !s.Success),
             FirstConnectMs = [.. samples.Where(s => s.First && s.Success).Select(s => Math.Round(s.Milliseconds, 2))],
             LaterConnectMs = [.. samples.Where(s => !s.First && s.Success).Select(s => Math.Round(s.Milliseconds, 2))],
-            SlowOrFailed = [.. samples.Where(s => !s.Success || s.Milliseconds >= 200)],
+            SlowOrFailed = [.. all.Where(s => !s.Success || s.Milliseconds >= 200)],
+            Served = served,
+            GuestDnsLookups = lookups.Count,
+            GuestDnsFailures = lookups.Count(s => !s.Success),
+            DnsMs = [.. lookups.Where(s => s.Success).Select(s => Math.Round(s.Milliseconds, 2))],
             FalseBans = falseBans,
             SubnetBans = subnetBans,
             DecoysBanned = [.. falseBans.Where(decoys.Contains)],
@@ -129,6 +136,7 @@ internal static class BenchRunner
         ProtectionKind.Recipe => RecipeFirewall.Apply(lab.Server),
         ProtectionKind.PortVeilGating => await PortVeilProtection.StartAsync(lab, gating: true),
         ProtectionKind.PortVeilNoGating => await PortVeilProtection.StartAsync(lab, gating: false),
+        ProtectionKind.PortVeilGatingUdp => await PortVeilProtection.StartAsync(lab, gating: true, gateUdp: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -27,9 +27,23 @@ internal sealed record RunResult
 
     public required IReadOnlyList<ScannerResult> Scanners { get; init; }
 
+    /// <summary>Guest TCP connects.</summary>
     public required int GuestAttempts { get; init; }
 
+    /// <summary>Guest TCP connects that failed.</summary>
     public required int GuestFailures { get; init; }
+
+    /// <summary>What the protection treats as served at the start ("tcp/22", "udp/53"; PortVeil's discovery), empty for the others.</summary>
+    public IReadOnlyList<string> Served { get; init; } = [];
+
+    /// <summary>Guest DNS lookups (UDP 53), about one per 6 s per guest.</summary>
+    public int GuestDnsLookups { get; init; }
+
+    /// <summary>Guest DNS lookups that got no answer within 3 tries of 1 s.</summary>
+    public int GuestDnsFailures { get; init; }
+
+    /// <summary>Times (ms) of the guests' answered DNS lookups.</summary>
+    public IReadOnlyList<double> DnsMs { get; init; } = [];
 
     /// <summary>Connect times (ms) of each guest's first, successful, connection in the run.</summary>
     public required IReadOnlyList<double> FirstConnectMs { get; init; }
@@ -37,7 +51,7 @@ internal sealed record RunResult
     /// <summary>Connect times (ms) of the guests' later successful connections.</summary>
     public required IReadOnlyList<double> LaterConnectMs { get; init; }
 
-    /// <summary>Guest connections that failed or took 200 ms or more, with their guest, port and start time.</summary>
+    /// <summary>Guest connections and lookups that failed or took 200 ms or more, with their guest, port and start time.</summary>
     public required IReadOnlyList<GuestSample> SlowOrFailed { get; init; }
 
     /// <summary>Full bans of addresses that never scanned (guests, decoys, anyone else), and subnet bans holding a guest or no scanner.</summary>

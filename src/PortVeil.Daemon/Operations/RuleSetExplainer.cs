@@ -303,6 +303,11 @@ public static class RuleSetExplainer
                     return "Non-TCP attempts on served ports are logged and accepted: a UDP client cannot be relied on to retry.";
                 }
 
+                if (Has("meta l4proto != { tcp, udp }") && Ends("accept"))
+                {
+                    return "Attempts on served ports other than TCP and UDP are logged and accepted (kernel.gating_udp is on: new UDP flows are gated like SYNs).";
+                }
+
                 if (Has("tcp flags & (fin | syn | rst | ack) != syn") && Ends("accept"))
                 {
                     return "TCP packets other than a bare SYN are logged and accepted: only connection openers are gated.";
@@ -334,6 +339,11 @@ public static class RuleSetExplainer
                     {
                         return $"An {family} retransmit that comes before the minimum delay is dropped: scanners retry fast or never.";
                     }
+                }
+
+                if (Has("meta l4proto { tcp, udp } ") && Ends("accept") && sets.Count == 0)
+                {
+                    return "Gating fails open: a first SYN or UDP datagram whose source could not be remembered (the pending set is full under a spoofed flood) is logged and accepted, so new guests still get in.";
                 }
 
                 if (Has("meta l4proto tcp ") && Ends("accept") && sets.Count == 0)

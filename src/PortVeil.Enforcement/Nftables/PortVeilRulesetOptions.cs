@@ -29,6 +29,13 @@ public sealed record PortVeilRulesetOptions
     /// <summary>First SYN of a never-seen source to a served port is dropped; its retransmit is accepted.</summary>
     public bool FirstContactGating { get; init; } = true;
 
+    /// <summary>
+    /// Gate UDP to served ports too: a never-seen source's first datagram is dropped, its resend after
+    /// <see cref="GatingMinDelay"/> accepted. Off by default: a UDP client that never resends (syslog, SNMP traps)
+    /// loses its first datagram, and a stub resolver with glibc's 5 s timeout waits 5 s once.
+    /// </summary>
+    public bool GateUdp { get; init; }
+
     public TimeSpan GatingMinDelay { get; init; } = PortVeilRulesetDefaults.GatingMinDelay;
 
     public TimeSpan GatingHold { get; init; } = PortVeilRulesetDefaults.GatingHold;

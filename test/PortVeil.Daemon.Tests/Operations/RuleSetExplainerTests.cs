@@ -10,6 +10,8 @@ namespace PortVeil.Daemon.Tests.Operations;
 /// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, spoof chain, stealth log and
 /// suspect rules and the gating probe limit on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
 /// (one element in banned4, one in banned4_24; the warm-up sets warmup4/warmup6 are empty again after start).
+/// Data/portveil-table-gating-udp.json: the same way (2026-11-25, throwaway namespace, the same options and
+/// `kernel.gating_udp = true`, no bans added).
 /// </summary>
 public sealed class RuleSetExplainerTests
 {
@@ -32,6 +34,30 @@ public sealed class RuleSetExplainerTests
         }
 
         Assert.Equal(expected.ExpectedSets.Order(), e.Sets.Select(s => s.Name).Order());
+    }
+
+    [Fact]
+    public void With_udp_gating_every_rule_is_explained_and_udp_is_no_longer_waved_through()
+    {
+        var listing = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Operations", "Data", "portveil-table-gating-udp.json"));
+
+        var e = RuleSetExplainer.Explain(listing);
+
+        Assert.Equal(0, e.UnknownRules);
+        Assert.All(e.Chains.SelectMany(c => c.Rules), r => Assert.True(r.Known, r.Chain + ": " + r.Text));
+        var expected = new PortVeilRuleset(new PortVeilRulesetOptions { RawSynFingerprint = true, LogReplies = true, GateUdp = true });
+        foreach (var (chain, count) in expected.ExpectedRuleCounts)
+        {
+            Assert.Equal(count, e.Chains.Single(c => c.Name == chain).Rules.Count);
+        }
+
+        var served = e.Chains.Single(c => c.Name == PortVeilRuleset.ServedChain).Rules;
+        Assert.DoesNotContain(served, r => r.Explanation.StartsWith("Non-TCP attempts", StringComparison.Ordinal));
+        var others = served.Single(r => r.Text.StartsWith("meta l4proto != { tcp, udp }", StringComparison.Ordinal));
+        Assert.Contains("kernel.gating_udp is on", others.Explanation, StringComparison.Ordinal);
+        var failOpen = served[^1];
+        Assert.StartsWith("meta l4proto { tcp, udp } ", failOpen.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Gating fails open: a first SYN or UDP datagram", failOpen.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
