@@ -351,8 +351,10 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
 
         var kernel = await _enforcer!.ListAsync(cancellationToken);
-        var records = await KernelBanRecovery.FindUnrecordedAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow, cancellationToken);
-        foreach (var record in records)
+        var plan = await KernelBanRecovery.PlanAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow,
+            sharedDatabase: _store!.Backend == StorageBackend.Postgresql, cancellationToken);
+        await FleetRecovery.ApplyAsync(plan, _enforcer, _logger, cancellationToken);
+        foreach (var record in plan.Records)
         {
             try
             {

@@ -1,3 +1,7 @@
+using PortVeil.Core;
+using PortVeil.Daemon.Fleet;
+using PortVeil.Daemon.Operations;
+using PortVeil.Enforcement.Allowlist;
 using PortVeil.IntegrationTests.Daemon;
 using PortVeil.Storage;
 using PortVeil.TestSupport;
@@ -141,5 +145,34 @@ public sealed class FleetPropagationTests(FleetClusterFixture fixture) : IClassF
         Assert.Contains(await store.ListFleetImportsAsync(byHost["host-b"].Ban.Id), i => i.Host == "host-c" && i.Outcome == FleetImportOutcome.Enforced);
         Assert.Contains(await store.ListFleetImportsAsync(byHost["host-a"].Ban.Id), i => i.Host == "host-c");
         Assert.InRange(c.Daemon.Fleet!.Imported, 1, 2);
+    }
+
+    [Fact]
+    public async Task A_restarted_host_keeps_imported_bans_as_their_origins_and_drops_one_lifted_while_it_was_down()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync();
+        var scanner = fleet.A.Lab.Scanners[0];
+        const string Manual = "192.0.2.99";
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.B.WaitForBanAsync(scanner.IPv4));
+        var manual = await fleet.A.Daemon!.Operator!.BanAsync(NetPrefix.ForAddress(NetAddress.Parse(Manual)), TimeSpan.FromHours(1), "test", CancellationToken.None);
+        Assert.Equal(OperatorStatus.Done, manual.Status);
+        Assert.Contains(Manual, await fleet.B.WaitForBanAsync(Manual));
+
+        // B stops (its kernel bans stay), and while it is down an operator on A lifts the scanner's ban.
+        await fleet.B.StopAsync();
+        var unban = await fleet.A.Daemon.Operator.UnbanAsync(NetPrefix.ForAddress(NetAddress.Parse(scanner.IPv4)), CancellationToken.None);
+        Assert.Equal(OperatorStatus.Done, unban.Status);
+        Assert.DoesNotContain(scanner.IPv4, await fleet.A.KernelBansAsync());
+
+        await fleet.B.StartAsync(fleet.Stages(fleet.B, "host-b", "host_b", new FleetOptions { Enabled = true }));
+
+        // Recovery at start: the lifted ban leaves B's kernel, the other stays A's ban; B records nothing as its own.
+        var bans = await fleet.B.KernelBansAsync();
+        Assert.DoesNotContain(scanner.IPv4, bans);
+        Assert.Contains(Manual, bans);
+        Assert.Equal("0", fleet.Cluster.Sql(fleet.Database, "SELECT count(*) FROM bans WHERE origin_host = 'host-b'"));
+        Assert.True(LabTcpClient.TryConnect(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(6)), "the unbanned address connects to B again");
     }
 }
