@@ -171,6 +171,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Passes of the loop that loads operator changes made through the database (the CLI) every second.</summary>
     public long OperatorSyncPasses => _operatorSync?.Passes ?? 0;
 
+    /// <summary>Operator-sync passes started at once by a fleet NOTIFY of an ended ban (not by the one-second poll).</summary>
+    public long OperatorSyncWokenPasses => _operatorSync?.WokenPasses ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var ns = _stages.NetworkNamespacePath;
@@ -278,6 +281,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
+        _fleet.BanEnded += _ => _operatorSync?.Wake(); // an unban anywhere in the fleet is lifted here at once, not at the next poll
         _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
         LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
         if (_stages.Fleet.CorrelationHosts > 0)

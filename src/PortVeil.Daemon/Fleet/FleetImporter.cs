@@ -40,6 +40,7 @@ public sealed class FleetImporter
     private readonly HashSet<Guid> _pendingLogged = [];
     private DateTimeOffset _newestSeen;
     private long _imported;
+    private long _endsHeard;
     private long _refused;
 
     internal FleetImporter(IPortVeilStore store, PostgresBanListener listener, LiveAllowlist allowlist, BanPolicy policy, IBanEnforcer enforcer,
@@ -59,6 +60,12 @@ public sealed class FleetImporter
 
     /// <summary>Raised after each decision (after the kernel call, for <see cref="FleetImportOutcome.Enforced"/>).</summary>
     public event Action<FleetImport>? Decided;
+
+    /// <summary>Raised for every ended ban announced by NOTIFY (unbanned, allowlisted, superseded), on the importer's task.</summary>
+    public event Action<Guid>? BanEnded;
+
+    /// <summary>Ended-ban notifications heard.</summary>
+    public long EndsHeard => Interlocked.Read(ref _endsHeard);
 
     /// <summary>Bans of other hosts put into this host's kernel.</summary>
     public long Imported => Interlocked.Read(ref _imported);
@@ -93,7 +100,13 @@ public sealed class FleetImporter
                     signal = BanSignal.CatchUp;
                 }
 
-                if (signal.BanId is { } id)
+                if (signal is { BanId: { } ended, Ended: true })
+                {
+                    // An unban (or allowlist entry) anywhere in the fleet: the operator-sync loop lifts it now.
+                    Interlocked.Increment(ref _endsHeard);
+                    BanEnded?.Invoke(ended);
+                }
+                else if (signal.BanId is { } id)
                 {
                     await GuardedAsync(async ct =>
                     {

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
 using PortVeil.Daemon.Notifications;
@@ -41,8 +42,10 @@ internal sealed class OperatorSyncLoop
     // On a database shared by a fleet: only this host's manual bans are applied here; other hosts' go through the
     // fleet importer, which checks the local allowlist and the consensus first. Null: every ban (SQLite, one host).
     private readonly string? _ownHost;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private DateTimeOffset _since;
     private long _passes;
+    private long _wokenPasses;
 
     public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
         IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null)
@@ -63,10 +66,20 @@ internal sealed class OperatorSyncLoop
     /// <summary>Passes completed (tests wait on it).</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
+    /// <summary>Passes started early by <see cref="Wake"/> (a fleet NOTIFY of an ended ban).</summary>
+    public long WokenPasses => Interlocked.Read(ref _wokenPasses);
+
+    /// <summary>Runs the next pass now instead of at the next second (a ban ended elsewhere in the fleet).</summary>
+    public void Wake()
+    {
+        // At most one pending wake (a one-slot channel): a burst of unbans is one pass, which reads them all.
+        _wake.Writer.TryWrite(true);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, _time);
-        do
+        Task<bool>? woken = null;
+        while (true)
         {
             try
             {
@@ -79,8 +92,20 @@ internal sealed class OperatorSyncLoop
             }
 
             Interlocked.Increment(ref _passes);
+
+            // One wait on the wake channel at a time, kept across passes that the interval ended (no waiter piles up).
+            woken ??= _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(woken, Task.Delay(Interval, _time, cancellationToken)) == woken)
+            {
+                woken = null;
+                if (_wake.Reader.TryRead(out _))
+                {
+                    Interlocked.Increment(ref _wokenPasses);
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
     internal async Task SyncOnceAsync(CancellationToken cancellationToken)
