@@ -239,7 +239,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var health = new StorageHealthReporter(_writer, _stages.Writer, _stages.Storage.Path, _logger);
         _storageHealthTask = Task.Run(() => health.RunAsync(_stop.Token), CancellationToken.None);
         _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier,
-            ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null);
+            ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null, feed: Feed);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         StartFleet(allowlist);
@@ -282,6 +282,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
         _fleet.BanEnded += _ => _operatorSync?.Wake(); // an unban anywhere in the fleet is lifted here at once, not at the next poll
+        FleetFeed.Connect(_fleet, Feed, Metrics);
         _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
         LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
         if (_stages.Fleet.CorrelationHosts > 0)
@@ -299,6 +300,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
                 }
 
                 notifier?.OnIncident(incidentId, verdict, _stages.HostName, ban);
+                FleetFeed.PublishCorrelated(Feed, ban, incidentId, verdict);
             };
             _correlatorTask = Task.Run(() => _correlator.RunAsync(_stop.Token), CancellationToken.None);
         }

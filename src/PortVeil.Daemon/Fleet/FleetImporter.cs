@@ -61,6 +61,9 @@ public sealed class FleetImporter
     /// <summary>Raised after each decision (after the kernel call, for <see cref="FleetImportOutcome.Enforced"/>).</summary>
     public event Action<FleetImport>? Decided;
 
+    /// <summary>Raised after an imported ban reached this host's kernel, with the origin's incidents and the time here.</summary>
+    public event Action<StoredBan, IReadOnlyList<StoredIncident>, DateTimeOffset>? Enforced;
+
     /// <summary>Raised for every ended ban announced by NOTIFY (unbanned, allowlisted, superseded), on the importer's task.</summary>
     public event Action<Guid>? BanEnded;
 
@@ -223,6 +226,12 @@ public sealed class FleetImporter
         _pendingLogged.Remove(ban.Id);
         Interlocked.Increment(ref _imported);
         LogMessages.FleetBan(_logger, ban.Target.ToString(), ban.ExpiresAt - now, ban.OriginHost, ban.Reason);
+        if (Enforced is { } enforced)
+        {
+            // The origin's evidence, for the live dashboard (its ban and incidents commit in one transaction).
+            enforced(stored, await _store.ListIncidentsByBanAsync(ban.Id, ct), now);
+        }
+
         await DecideAsync(ban, FleetImportOutcome.Enforced, null, now, ct);
     }
 

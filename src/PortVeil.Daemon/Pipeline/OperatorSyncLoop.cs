@@ -36,6 +36,7 @@ internal sealed class OperatorSyncLoop
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IncidentNotifier? _notifier;
+    private readonly Api.LiveFeed? _feed;
     // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
     private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
     private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
@@ -48,8 +49,10 @@ internal sealed class OperatorSyncLoop
     private long _wokenPasses;
 
     public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
-        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null)
+        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null,
+        Api.LiveFeed? feed = null)
     {
+        _feed = feed;
         _ownHost = ownHost;
         _notifier = notifier;
         _bans = bans;
@@ -119,6 +122,7 @@ internal sealed class OperatorSyncLoop
         var now = _time.GetUtcNow();
         var from = _since - Overlap;
         var unbans = new List<SourceKey>();
+        var fleetUnbans = new List<string>();
         foreach (var s in await _bans.ListBansEndedSinceAsync(from, cancellationToken))
         {
             if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seenEnded.TryAdd(s.Ban.Id, now))
@@ -131,6 +135,13 @@ internal sealed class OperatorSyncLoop
 
             // Lifted by the CLI or the API (both end the stored ban): the unban webhook fires here, once per ban.
             _notifier?.OnUnban(s.Ban.Id, s.Ban.Target, s.EndReason.ToString()!.ToLowerInvariant(), s.Ban.OriginHost, s.EndedAt ?? now);
+
+            // Another host's ban lifted (by NOTIFY or this poll): the dashboard drops its row as for an API unban,
+            // once the kernel let it go (below).
+            if (_feed is not null && _ownHost is not null && !string.Equals(s.Ban.OriginHost, _ownHost, StringComparison.Ordinal))
+            {
+                fleetUnbans.Add(s.Ban.Target.ToString());
+            }
             if (KernelKey(target) is { } key)
             {
                 unbans.Add(key);
@@ -160,6 +171,11 @@ internal sealed class OperatorSyncLoop
         if (_enforcer is not null && unbans.Count > 0)
         {
             await _enforcer.UnbanAsync(unbans, cancellationToken);
+        }
+
+        foreach (var target in fleetUnbans)
+        {
+            _feed!.Publish("unban", new Api.LiveChange(target, null, "fleet"));
         }
 
         if (_enforcer is not null && bans.Count > 0)

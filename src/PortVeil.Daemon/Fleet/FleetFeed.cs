@@ -1,0 +1,26 @@
+using PortVeil.Core;
+using PortVeil.Daemon.Api;
+using PortVeil.Daemon.Metrics;
+using PortVeil.Storage;
+
+namespace PortVeil.Daemon.Fleet;
+
+/// <summary>
+/// Fleet bans on the live dashboard feed, like local bans (<see cref="Pipeline.BanStage"/>): a correlated ban this host
+/// made ("ban" + "incident"), and another host's ban imported here ("ban", with its origin host and evidence).
+/// </summary>
+internal static class FleetFeed
+{
+    public static void Connect(FleetImporter importer, LiveFeed feed, PortVeilMetrics metrics)
+    {
+        _ = metrics;
+        importer.Enforced += (stored, incidents, now) => feed.Publish("ban", BanView.From(stored, incidents, now));
+    }
+
+    public static void PublishCorrelated(LiveFeed feed, BanRecord ban, Guid incidentId, Verdict verdict)
+    {
+        var incident = new StoredIncident { Id = incidentId, Verdict = verdict, BanId = ban.Id, OriginHost = ban.OriginHost };
+        feed.Publish("ban", BanView.From(new StoredBan { Ban = ban }, [incident], ban.StartedAt));
+        feed.Publish("incident", IncidentView.From(incidentId, verdict, ban.Id));
+    }
+}
