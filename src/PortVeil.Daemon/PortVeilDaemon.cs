@@ -70,6 +70,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         Metrics = new PortVeilMetrics(meterFactory);
         Metrics.Observe(() => Status(withLatency: false));
         Metrics.ObserveSpoofDrops(() => SpoofDrops);
+        Metrics.ObserveFleet(() => FleetStatus.Of(_fleet, _correlator));
         Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
     }
 

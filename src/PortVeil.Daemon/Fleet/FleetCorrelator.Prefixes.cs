@@ -65,6 +65,7 @@ public sealed partial class FleetCorrelator
 
         // The campaign (or the /64) was refused: allowlisted, over its budget, or too few members for a campaign.
         LogMessages.CorrelationSkipped(_logger, prefix.ToString(), decision.Explanation);
+        Interlocked.Increment(ref _refused);
         var made = 0;
         var banned = default(NetAddress?);
         if (decision.Action == BanAction.Ban)

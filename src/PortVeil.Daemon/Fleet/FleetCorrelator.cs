@@ -39,6 +39,7 @@ public sealed partial class FleetCorrelator
     private readonly Dictionary<NetAddress, DateTimeOffset> _refusedUntil = [];
     private long _bans;
     private long _lost;
+    private long _refused;
 
     internal FleetCorrelator(PostgresStore store, BanPolicy policy, IBanEnforcer enforcer, FleetOptions options, string hostName, ILogger logger,
         TimeProvider? time = null)
@@ -57,6 +58,9 @@ public sealed partial class FleetCorrelator
 
     /// <summary>Correlated sources another host banned first (this host then imports that ban).</summary>
     public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Correlated sources and prefixes the policy refused (allowlisted, over budget, unverified single probes).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Raised after each ban this host recorded (after the kernel call), with its incident's id.</summary>
     public event Action<BanRecord, Guid, Verdict>? Banned;
@@ -122,6 +126,7 @@ public sealed partial class FleetCorrelator
         {
             // Allowlisted, over budget, or (should a cohort suspect be correlated) a restriction: not a fleet ban.
             _refusedUntil[candidate.Source] = now + _options.CorrelationWindow;
+            Interlocked.Increment(ref _refused);
             LogMessages.CorrelationSkipped(_logger, candidate.Source.ToString(), decision.Explanation);
             return false;
         }

@@ -6,16 +6,29 @@ using PortVeil.Storage;
 namespace PortVeil.Daemon.Fleet;
 
 /// <summary>
-/// Fleet bans on the live dashboard feed, like local bans (<see cref="Pipeline.BanStage"/>): a correlated ban this host
+/// Fleet imports in /metrics (outcomes, propagation lag), and fleet bans on the live dashboard feed, like local bans (<see cref="Pipeline.BanStage"/>): a correlated ban this host
 /// made ("ban" + "incident"), and another host's ban imported here ("ban", with its origin host and evidence).
 /// </summary>
 internal static class FleetFeed
 {
     public static void Connect(FleetImporter importer, LiveFeed feed, PortVeilMetrics metrics)
     {
-        _ = metrics;
-        importer.Enforced += (stored, incidents, now) => feed.Publish("ban", BanView.From(stored, incidents, now));
+        importer.Decided += import => metrics.FleetImport(OutcomeName(import.Outcome));
+        importer.Enforced += (stored, incidents, now) =>
+        {
+            metrics.FleetPropagationLag(Math.Max(0, (now - stored.Ban.StartedAt).TotalSeconds));
+            feed.Publish("ban", BanView.From(stored, incidents, now));
+        };
     }
+
+    // The label values of portveil_fleet_imports_total (the names fleet_imports stores).
+    private static string OutcomeName(FleetImportOutcome outcome) => outcome switch
+    {
+        FleetImportOutcome.Enforced => "enforced",
+        FleetImportOutcome.Allowlisted => "allowlisted",
+        FleetImportOutcome.AwaitingConsensus => "awaiting_consensus",
+        _ => "unknown",
+    };
 
     public static void PublishCorrelated(LiveFeed feed, BanRecord ban, Guid incidentId, Verdict verdict)
     {

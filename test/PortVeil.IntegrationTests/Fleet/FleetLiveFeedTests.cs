@@ -14,7 +14,7 @@ namespace PortVeil.IntegrationTests.Fleet;
 
 /// <summary>
 /// Fleet bans on host B's live dashboard feed (GET /api/v1/live, server-sent events, read through B's real API):
-/// a correlated ban B made, another host's ban imported by B, and that ban lifted on its origin.
+/// a correlated ban B made, another host's ban imported by B, and that ban lifted on its origin; then B's fleet metrics.
 /// </summary>
 [Collection(DaemonCollection.Name)]
 public sealed class FleetLiveFeedTests(FleetClusterFixture fixture) : IClassFixture<FleetClusterFixture>
@@ -85,6 +85,16 @@ public sealed class FleetLiveFeedTests(FleetClusterFixture fixture) : IClassFixt
         Assert.Equal(OperatorStatus.Done, (await fleet.A.Daemon!.Operator!.UnbanAsync(NetPrefix.ForAddress(NetAddress.Parse(address)), CancellationToken.None)).Status);
         Assert.Equal("fleet", (await NextAsync(reader, "unban", address)).GetProperty("by").GetString());
         Assert.DoesNotContain(address, await fleet.B.KernelBansAsync());
+
+        // B's /metrics (the real API) counted all of it.
+        var m = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        Assert.Equal(1, m.Value("portveil_fleet_correlation_decisions_total", ("kind", "source"), ("outcome", "banned")));
+        Assert.Equal(1, m.Value("portveil_fleet_imports_total", ("outcome", "enforced")));
+        Assert.Equal(1, m.Value("portveil_fleet_propagation_lag_seconds_count"));
+        Assert.Equal(1, m.Value("portveil_fleet_listener_connected"));
+        Assert.Equal(0, m.Value("portveil_fleet_listener_reconnects_total"));
+        Assert.Equal(0, m.Value("portveil_fleet_consensus_pending"));
+        Assert.True(m.Value("portveil_fleet_unban_notifications_total") >= 2, "the API unban and A's unban were both heard");
     }
 
     // Reads events until one of this type (and target, if given) arrives; others (incidents, heartbeats) are skipped.
