@@ -15,34 +15,43 @@ public sealed partial class PostgresStore
     // (5) are not failures.
     private const string FailureTags = "1, 3, 4, 7";
 
+    // An operator's unban (or allowlist entry) is not undone by the evidence it already judged: a row whose last
+    // probe is no later than the end of an operator-ended ban of its source is left out (a row that goes on after
+    // the unban counts again).
+    private const string NotLiftedSql =
+        "NOT EXISTS (SELECT 1 FROM bans u WHERE u.address = e.source AND u.end_reason IN ('unbanned', 'allowlisted') AND u.ended_ms >= e.last_ms)";
+
     // The sources that failed on at least @hosts distinct hosts with at least @failures failures since @since, with
     // one row per (source, host); sources with an active ban anywhere in the fleet are already handled.
     private const string CorrelateSql =
         "SELECT e.source, e.origin_host, sum(e.packets), max(e.distinct_ports), min(e.first_ms), max(e.last_ms), string_agg(e.ports, ',' ORDER BY e.bucket_ms) " +
         "FROM event_minutes e JOIN (" +
-        "SELECT source FROM event_minutes WHERE bucket_ms >= @since AND tag IN (" + FailureTags + ") AND origin_host <> '' " +
+        "SELECT source FROM event_minutes e WHERE bucket_ms >= @since AND tag IN (" + FailureTags + ") AND origin_host <> '' AND " + NotLiftedSql + " " +
         "GROUP BY source HAVING count(DISTINCT origin_host) >= @hosts AND sum(packets) >= @failures" +
         ") c ON c.source = e.source " +
-        "WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' " +
+        "WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' AND " + NotLiftedSql + " " +
         "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = e.source AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) " +
         "GROUP BY e.source, e.origin_host ORDER BY e.source, e.origin_host LIMIT @limit";
 
     // Many sources of one IPv4 /24 or IPv6 /64, each failing lightly: the prefixes with at least @sources distinct
     // sources that failed on at least @hosts distinct hosts, one row per (prefix, source, host). Sources banned on
-    // their own and prefixes banned whole are already handled. `source::inet` is safe: every source is written as
+    // their own and prefixes banned whole are already handled; rows an operator's unban of the source or the prefix
+    // already judged are left out. `source::inet` is safe: every source is written as
     // canonical address text (SchemaMigrations remarks).
     private const string CorrelatePrefixSql =
-        "WITH f AS (" +
+        "WITH r AS (" +
         "SELECT e.source, e.origin_host, e.packets, e.ports, e.first_ms, e.last_ms, e.bucket_ms, " +
         "network(set_masklen(e.source::inet, CASE WHEN family(e.source::inet) = 4 THEN 24 ELSE 64 END)) AS pfx " +
-        "FROM event_minutes e WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' " +
+        "FROM event_minutes e WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' AND " + NotLiftedSql + " " +
         "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = e.source AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE)" +
+        "), f AS (" +
+        "SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = host(r.pfx) AND b.prefix_len = masklen(r.pfx) AND (" +
+        "(b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) OR (b.end_reason IN ('unbanned', 'allowlisted') AND b.ended_ms >= r.last_ms)))" +
         "), p AS (" +
         "SELECT pfx FROM f GROUP BY pfx HAVING count(DISTINCT f.source) >= @sources AND count(DISTINCT f.origin_host) >= @hosts" +
         ") " +
         "SELECT host(f.pfx), masklen(f.pfx), f.source, f.origin_host, sum(f.packets), min(f.first_ms), max(f.last_ms), string_agg(f.ports, ',' ORDER BY f.bucket_ms) " +
         "FROM f JOIN p ON p.pfx = f.pfx " +
-        "WHERE NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = host(f.pfx) AND b.prefix_len = masklen(f.pfx) AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) " +
         "GROUP BY f.pfx, f.source, f.origin_host ORDER BY f.pfx, f.source, f.origin_host LIMIT @limit";
 
     private const string ActiveBanOfSql =

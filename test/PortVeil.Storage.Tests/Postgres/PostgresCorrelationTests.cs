@@ -121,6 +121,37 @@ public sealed class PostgresCorrelationTests(PostgresClusterFixture cluster) : I
     }
 
     [Fact]
+    public async Task An_operator_unban_is_not_undone_by_the_evidence_it_already_judged_but_new_failures_count_again()
+    {
+        using var store = _db.Open();
+        var scanner = Some.Address(44);
+        string[] hosts = ["host-a", "host-b", "host-c"];
+        await store.AddEventsAsync([.. hosts.Select(h => Some.Event(scanner, Some.T0, packets: 3, ports: 3) with { OriginHost = h, Ports = "22,23,25" })]);
+        var members = Enumerable.Range(10, 9).Select(i => NetAddress.Parse($"198.51.100.{i}")).ToList();
+        await store.AddEventsAsync([.. members.SelectMany(m => hosts.Select(h => Some.Event(m, Some.T0, packets: 1, ports: 1) with { OriginHost = h, Ports = "2000" }))]);
+        var now = Some.T0.AddMinutes(1);
+        var since = Some.T0.AddMinutes(-5);
+        Assert.Single(await store.FindCorrelatedSourcesAsync(since, now, minHosts: 3, minFailures: 6));
+        Assert.Single(await store.FindCorrelatedPrefixesAsync(since, now, minSources: 8, minHosts: 3));
+
+        // Banned (by correlation, say) and lifted by an operator a minute later: the same rows no longer count.
+        var ban = Some.Ban(scanner, Some.T0.AddSeconds(30), TimeSpan.FromHours(1));
+        var campaign = Some.Ban(NetAddress.Parse("198.51.100.0"), Some.T0.AddSeconds(30), TimeSpan.FromMinutes(10)) with { Target = new BanTarget(NetAddress.Parse("198.51.100.0"), 24) };
+        await store.RecordBanAsync(ban);
+        await store.RecordBanAsync(campaign);
+        await store.EndBanAsync(new BanEnd(ban.Id, BanEndReason.Unbanned, now));
+        await store.EndBanAsync(new BanEnd(campaign.Id, BanEndReason.Unbanned, now));
+        Assert.Empty(await store.FindCorrelatedSourcesAsync(since, now, minHosts: 3, minFailures: 6));
+        Assert.Empty(await store.FindCorrelatedPrefixesAsync(since, now, minSources: 8, minHosts: 3));
+
+        // The scanner goes on after the unban, on all three hosts: a new decision.
+        var later = now.AddMinutes(1);
+        await store.AddEventsAsync([.. hosts.Select(h => Some.Event(scanner, later, packets: 2, ports: 2) with { OriginHost = h, Ports = "80,81" })]);
+        var found = Assert.Single(await store.FindCorrelatedSourcesAsync(since, later.AddMinutes(1), minHosts: 3, minFailures: 6));
+        Assert.Equal(6, found.TotalFailures);
+    }
+
+    [Fact]
     public async Task Hosts_racing_to_ban_one_correlated_source_make_exactly_one_ban_and_then_it_is_no_longer_a_candidate()
     {
         using var storeA = _db.Open();
