@@ -283,7 +283,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
         _fleet.BanEnded += _ => _operatorSync?.Wake(); // an unban anywhere in the fleet is lifted here at once, not at the next poll
-        FleetFeed.Connect(_fleet, Feed, Metrics);
+        FleetFeed.Connect(_fleet, postgres, Feed, Metrics, _stop.Token);
         _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
         LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
         if (_stages.Fleet.CorrelationHosts > 0)

@@ -63,8 +63,8 @@ public sealed class FleetImporter
     /// <summary>Raised after each decision (after the kernel call, for <see cref="FleetImportOutcome.Enforced"/>).</summary>
     public event Action<FleetImport>? Decided;
 
-    /// <summary>Raised after an imported ban reached this host's kernel, with the origin's incidents and the time here.</summary>
-    public event Action<StoredBan, IReadOnlyList<StoredIncident>, DateTimeOffset>? Enforced;
+    /// <summary>Raised after an imported ban reached this host's kernel, with the time here (on the importer's task: do not block).</summary>
+    public event Action<StoredBan, DateTimeOffset>? Enforced;
 
     /// <summary>Raised for every ended ban announced by NOTIFY (unbanned, allowlisted, superseded), on the importer's task.</summary>
     public event Action<Guid>? BanEnded;
@@ -233,11 +233,7 @@ public sealed class FleetImporter
         Volatile.Write(ref _awaiting, _pendingLogged.Count);
         Interlocked.Increment(ref _imported);
         LogMessages.FleetBan(_logger, ban.Target.ToString(), ban.ExpiresAt - now, ban.OriginHost, ban.Reason);
-        if (Enforced is { } enforced)
-        {
-            // The origin's evidence, for the live dashboard (its ban and incidents commit in one transaction).
-            enforced(stored, await _store.ListIncidentsByBanAsync(ban.Id, ct), now);
-        }
+        Enforced?.Invoke(stored, now);
 
         await DecideAsync(ban, FleetImportOutcome.Enforced, null, now, ct);
     }
