@@ -91,4 +91,16 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Error, Message = "Recording the recovered ban of {Target} failed; it waits in the storage buffer and the kernel keeps enforcing it")]
     public static partial void RecoveredBanBuffered(ILogger logger, Exception exception, string target);
+
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "Ban path warmed up before the sensor opened: {RoundTrips} rehearsal bans through the kernel's warm-up sets and back out ({Verdicts} verdicts) in {Milliseconds:F1} ms; {Failures} did not reach the kernel (first errno {Errno})")]
+    public static partial void BanPathWarmedUp(ILogger logger, int roundTrips, long verdicts, double milliseconds, int failures, int errno);
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "The kernel refused real-time priority {Priority} for the ban path's {Thread} thread (errno {Errno}; 1 = EPERM: the daemon has no CAP_SYS_NICE and its RLIMIT_RTPRIO is {RtprioLimit}, below {Priority}). PortVeil keeps working at normal scheduling, but on a busy host a ban then takes several ms after the deciding packet instead of under 1 ms. Grant CAP_SYS_NICE (the packaged systemd unit does), or raise RLIMIT_RTPRIO to at least {Priority} (LimitRTPRIO= in a systemd unit; sched(7)), or set sensor.realtime_priority = 0 to choose normal scheduling and silence this.")]
+    public static partial void RealtimeRefused(ILogger logger, string thread, int errno, int priority, int rtprioLimit);
+
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "The ban path's {Thread} thread is saturated (on a CPU more than half of the last second, or its queue filling): it runs at normal scheduling until {QuietSeconds} quiet seconds in a row, so a flood cannot starve the host")]
+    public static partial void RealtimeDemoted(ILogger logger, string thread, int quietSeconds);
+
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "The ban path's {Thread} thread is quiet again: back to real-time priority {Priority}")]
+    public static partial void RealtimePromoted(ILogger logger, string thread, int priority);
 }

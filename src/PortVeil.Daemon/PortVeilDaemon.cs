@@ -59,6 +59,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private ApiServer? _api;
     private DateTimeOffset _startedAt;
     private int _stopped;
+    private int _realtimeRefusalLogged;
     private readonly Lock _spoofLock = new();
     private SpoofDrops _spoofDrops;
 
@@ -99,6 +100,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             ActiveBans = _policy?.ActiveBans ?? 0,
             TrackedSources = _engine?.TrackedSources ?? 0,
             KernelOverruns = _nflog?.Counters.Overruns ?? 0,
+            RealtimeThreads = (_nflog?.Realtime.IsRealtime == true ? 1 : 0) + (_detection?.Realtime.IsRealtime == true ? 1 : 0),
+            RealtimeDemotions = (_nflog?.Realtime.Demotions ?? 0) + (_detection?.Realtime.Demotions ?? 0),
             StorageQueueDepth = writer is { } w ? w.EventQueueDepth + w.PriorityQueueDepth + w.InFlight : 0,
             StorageHealthy = writer?.Healthy ?? true,
             StorageLastError = writer?.LastError,
@@ -136,9 +139,12 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// `sensor.realtime_priority` as granted to the NFLOG reader and detection threads: -1 not asked (or not started
-    /// yet), 0 granted, else the errno that refused it (EPERM = 1 without CAP_SYS_NICE).
+    /// yet), 0 granted, else the errno that refused it (EPERM = 1: priority above RLIMIT_RTPRIO, no CAP_SYS_NICE).
     /// </summary>
     public (int Sensor, int Detection) RealtimeErrors => (_nflog?.RealtimeError ?? -1, _detection?.RealtimeError ?? -1);
+
+    /// <summary>What the ban path's warm-up at start did; null when it was off or before start.</summary>
+    public BanPathWarmUpResult? WarmUp { get; private set; }
 
     /// <summary>The ban path split into its stages (sensor, engine, policy, kernel), for every ban since start.</summary>
     public BanPathTimings? BanTimings => _banStage?.Timings;
@@ -220,6 +226,13 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _startedAt = DateTimeOffset.UtcNow;
         _notifier = new IncidentNotifier(_stages.Notifications, _logger);
 
+        if (_stages.WarmUpBanPath)
+        {
+            // Before the sensor opens, so that the first real ban does not pay for JIT (BanPathWarmUp).
+            WarmUp = BanPathWarmUp.Run(_stages, allowlist, _enforcer, _stages.HostName, _stages.WarmUpRounds);
+            LogMessages.BanPathWarmedUp(_logger, WarmUp.KernelRoundTrips, WarmUp.Verdicts, WarmUp.Elapsed.TotalMilliseconds, WarmUp.KernelFailures, WarmUp.FirstError);
+        }
+
         // Verdicts are decided and enforced on the detection thread (BanStage explains why).
         _banStage = new BanStage(_policy, _enforcer, _writer, _stages.HostName, _logger, _notifier, Metrics, Feed);
         var engine = new DetectionEngine(_stages.Detection, _banStage);
@@ -228,6 +241,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var nflog = _nflog;
         _banStage.SensorReceivedNs = () => nflog.LastReceivedNs;
         _detection = new DetectionLoop(_nflog, engine, new EventMinuteAggregator(_writer, originHost: _stages.HostName), ns, _stages.Nflog.RealtimePriority);
+
+        WatchRealtime(_nflog.Realtime, "NFLOG reader");
+        WatchRealtime(_detection.Realtime, "detection");
 
         _served = NetworkNamespaceJoin.Run(ns, () => new ServedPortWatcher(_stages.ServedPorts with { NetworkNamespacePath = ns ?? _stages.ServedPorts.NetworkNamespacePath }, _enforcer));
         _served.Changed += _detection.OnServedPortsChanged;
@@ -265,6 +281,37 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
 
         LogMessages.Started(_logger, enforcerOptions.Ruleset.Table, group, _store.Location, _stages.Policy.DryRun);
+    }
+
+    /// <summary>
+    /// Logs the real-time priority of a ban-path thread: a refusal once for the daemon (in plain words, with what
+    /// to do), each demotion and re-promotion as it happens (at most once a second per thread).
+    /// </summary>
+    private void WatchRealtime(Sensors.RealtimeGovernor governor, string thread)
+    {
+        governor.Changed += (g, step) => OnRealtimeChanged(g, step, thread);
+
+        // The reader thread runs already: a refusal may have come before the handler.
+        if (governor.Error > 0)
+        {
+            OnRealtimeChanged(governor, Sensors.RealtimeStep.Refused, thread);
+        }
+    }
+
+    private void OnRealtimeChanged(Sensors.RealtimeGovernor governor, Sensors.RealtimeStep step, string thread)
+    {
+        switch (step)
+        {
+            case Sensors.RealtimeStep.Refused when Interlocked.Exchange(ref _realtimeRefusalLogged, 1) == 0:
+                LogMessages.RealtimeRefused(_logger, thread, governor.Error, governor.Priority, Sensors.RealtimeThread.RtprioLimit());
+                break;
+            case Sensors.RealtimeStep.Demote:
+                LogMessages.RealtimeDemoted(_logger, thread, Sensors.RealtimeGovernor.QuietWindowsToPromote);
+                break;
+            case Sensors.RealtimeStep.Promote:
+                LogMessages.RealtimePromoted(_logger, thread, governor.Priority);
+                break;
+        }
     }
 
     private void StartFleet(LiveAllowlist allowlist)

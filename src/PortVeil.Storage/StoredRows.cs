@@ -33,8 +33,7 @@ internal static class StoredRows
     /// <summary>id, decided ns, source address, source kind, scan, detector, tool, verified, ban id, host, evidence JSON.</summary>
     public static StoredIncident Incident(DbDataReader r)
     {
-        var address = NetAddress.Parse(r.GetString(2));
-        var source = (SourceKeyKind)r.GetInt32(3) == SourceKeyKind.IPv6Prefix64 ? SourceKey.ForPrefix64(address) : SourceKey.ForAddress(address);
+        var source = Source(NetAddress.Parse(r.GetString(2)), r.GetInt32(3));
         var evidence = EvidenceJson.Read(r.GetString(10));
         return new StoredIncident
         {
@@ -53,6 +52,20 @@ internal static class StoredRows
             OriginHost = r.GetString(9),
         };
     }
+
+    /// <summary>
+    /// The stored (address, source_kind) pair as the key it was written from: every <see cref="SourceKeyKind"/>,
+    /// IPv4 /24 subnet sources (campaign bans) included. A kind that does not fit the address's family, or an
+    /// unknown kind, is a damaged row: <see cref="FormatException"/>, which both stores report as a rejected record.
+    /// </summary>
+    internal static SourceKey Source(NetAddress address, int kind) => (SourceKeyKind)kind switch
+    {
+        SourceKeyKind.IPv4 when address.IsIPv4 => SourceKey.ForAddress(address),
+        SourceKeyKind.IPv6 when !address.IsIPv4 => SourceKey.ForAddress(address),
+        SourceKeyKind.IPv6Prefix64 when !address.IsIPv4 => SourceKey.ForPrefix64(address),
+        SourceKeyKind.IPv4Prefix24 when address.IsIPv4 => SourceKey.ForPrefix24(address),
+        _ => throw new FormatException($"incident source {address} has source_kind {kind}, which does not fit it"),
+    };
 
     /// <summary>source, bucket start, protocol, tag, packets, distinct ports, first and last seen, host, port sample.</summary>
     public static EventAggregate Event(DbDataReader r) => new()

@@ -23,6 +23,14 @@ public sealed class TempDatabase : ITestDatabase
 
     public IPortVeilStore OpenStore() => Open();
 
+    public int Execute(string sql)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteNonQuery();
+    }
+
     /// <summary>A plain connection of the test's own, outside the store (to inspect or to hold locks).</summary>
     public SqliteConnection Connect()
     {

@@ -11,6 +11,9 @@ namespace PortVeil.TestSupport;
 /// </summary>
 public sealed class WebhookReceiver : IDisposable
 {
+    /// <summary>The signing secret tests give the webhooks they point at a receiver (32 characters, as a real one).</summary>
+    public const string TestSecret = "0123456789abcdef-test-secret-0123";
+
     private readonly HttpListener _listener = new();
     private readonly Queue<int> _script;
     private readonly int _after;

@@ -10,7 +10,7 @@ using PortVeil.TestSupport.Lab;
 namespace PortVeil.Benchmarks.Daemon;
 
 /// <summary>
-/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO]` (root): the whole live path, measured per ban from the deciding
+/// `ban-path-latency [SOURCES] [--batched] [--hping] [--realtime PRIO] [--no-warmup] [--warmup-rounds N]` (root; defaults: realtime 10, warm-up on): the whole live path, measured per ban from the deciding
 /// packet's kernel timestamp (NFLOG) to the ban committed in the kernel set, through the real daemon: NFLOG socket →
 /// reader thread → detection thread (engine → policy → libnftables). A lab server runs the daemon; a scanner
 /// namespace sends SYNs to closed ports "from" SOURCES distinct documentation addresses, one source at a time.
@@ -33,8 +33,11 @@ internal static class BanPathLatency
         var sources = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 303) : 300;
         var batched = args.Contains("--batched");
         var hping = args.Contains("--hping");
+        var warmUp = !args.Contains("--no-warmup");
+        var wr = Array.IndexOf(args, "--warmup-rounds");
+        var warmUpRounds = wr > 0 && wr + 1 < args.Length ? int.Parse(args[wr + 1], CultureInfo.InvariantCulture) : BanPathWarmUp.DefaultRounds;
         var rt = Array.IndexOf(args, "--realtime");
-        var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : 0;
+        var realtime = rt > 0 && rt + 1 < args.Length ? int.Parse(args[rt + 1], CultureInfo.InvariantCulture) : PortVeil.Sensors.Nflog.NflogDefaults.RealtimePriority;
         Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
         var state = Directory.CreateTempSubdirectory("pv-banlat-");
@@ -47,10 +50,13 @@ internal static class BanPathLatency
                 // Every spoofed source must become its own ban: no subnet bans, no budgets in the way.
                 Policy = new PolicyOptions { SubnetBanMembers = 256, CampaignMembers = 0, SubnetBudgetPerHour = 65_536, BansPerMinute = 65_536 },
                 HostName = "bench",
+                WarmUpBanPath = warmUp,
+                WarmUpRounds = warmUpRounds,
                 // Deliver every NFLOG message at once (no kernel batching) unless --batched: latency over syscalls.
                 Nflog = new() { QueueThreshold = batched ? 32 : 1, RealtimePriority = realtime },
             });
             daemon.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            Console.WriteLine(daemon.WarmUp is { } w ? $"warm-up at start: {w}" : "warm-up at start: off (--no-warmup)");
             try
             {
                 var sent = hping ? SendWithHping(lab, sources) : SendWithRawSocket(lab, daemon, sources);
@@ -60,7 +66,8 @@ internal static class BanPathLatency
                 }
 
                 Report(daemon, sent, batched, hping);
-                Console.WriteLine($"realtime priority {realtime}: granted (0) or errno — sensor {daemon.RealtimeErrors.Sensor}, detection {daemon.RealtimeErrors.Detection}");
+                Console.WriteLine($"realtime priority {realtime}: granted (0) or errno — sensor {daemon.RealtimeErrors.Sensor}, detection {daemon.RealtimeErrors.Detection}; "
+                    + $"threads under SCHED_FIFO at the end {daemon.Status(withLatency: false).RealtimeThreads}, demotions {daemon.Status(withLatency: false).RealtimeDemotions}");
             }
             finally
             {
@@ -135,6 +142,11 @@ internal static class BanPathLatency
         var totals = t.Total.Snapshot();
         var decides = t.Decide.Snapshot();
         var order = Enumerable.Range(0, totals.Length).OrderByDescending(i => totals[i]).Take(5);
+        // The first bans one by one (packet → verdict, decide, kernel): what the warm-up has not reached yet.
+        var toVerdict = t.PacketToVerdict.Snapshot();
+        var kernel = t.Kernel.Snapshot();
+        Console.WriteLine("first bans (total = to verdict + decide + kernel, ms): " + string.Join("; ", Enumerable.Range(0, Math.Min(6, totals.Length)).Select(i =>
+            string.Create(c, $"#{i + 1} {totals[i] / 1e6:F2} = {(i < toVerdict.Length ? toVerdict[i] / 1e6 : double.NaN):F2} + {decides[i] / 1e6:F2} + {(i < kernel.Length ? kernel[i] / 1e6 : double.NaN):F2}"))));
         Console.WriteLine("slowest bans: " + string.Join(", ", order.Select(i => string.Create(c, $"#{i + 1} {totals[i] / 1e6:F2} ms (decide {decides[i] / 1e6:F2})"))));
         // The first bans JIT-compile the policy and enforcer (this bench runs without ReadyToRun); a daemon does that
         // once in its life, so percentiles are also given without the first WarmUp bans.

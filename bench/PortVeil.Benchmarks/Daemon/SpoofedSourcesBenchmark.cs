@@ -132,7 +132,7 @@ internal static class SpoofedSourcesBenchmark
             {
                 var rssBefore = Rss();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                using var sender = SpoofedSynSender.Open(lab.Scanners[0]);
+                using var sender = RawSynSender.Open(lab.Scanners[0]);
                 var target4 = IPAddress.Parse(LabTopology.ServerIPv4);
                 var target6 = IPAddress.Parse(LabTopology.ServerIPv6);
                 var random = new Random(11);
@@ -167,6 +167,7 @@ internal static class SpoofedSourcesBenchmark
                 }
 
                 var sendSeconds = clock.Elapsed.TotalSeconds;
+                var floodStatus = daemon.Status(withLatency: false);
 
                 // Let the daemon drain what the kernel queued (bounded: 5 s without progress ends it).
                 var last2 = daemon.Events;
@@ -191,6 +192,11 @@ internal static class SpoofedSourcesBenchmark
                 Print($"daemon: {processed:N0} events processed in {drainSeconds:F1} s = {processed / drainSeconds:N0} events/s sustained; kernel overruns {status.KernelOverruns:N0}; tracked {status.TrackedSources:N0}; bans {daemon.Bans:N0}; healthy {daemon.IsHealthy()}");
                 Print($"process (daemon + sender thread): CPU {cpu:F1} s over {drainSeconds:F1} s = {cpu / drainSeconds * 100:F0} % of one core; RSS {rssBefore / 1048576.0:F1} → {Rss() / 1048576.0:F1} MB");
                 Print($"policy: {daemon.Policy!.Counters}");
+
+                // The ban-path threads' governor: demoted to normal scheduling while saturated, back after 3 quiet seconds.
+                Thread.Sleep(4500);
+                var quietStatus = daemon.Status(withLatency: false);
+                Print($"realtime: at the end of the flood {floodStatus.RealtimeThreads} of 2 ban-path threads under SCHED_FIFO, {floodStatus.RealtimeDemotions} demotions; 4.5 s after the drain {quietStatus.RealtimeThreads} of 2");
             }
             finally
             {

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using PortVeil.Core;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Benchmarks.Storage;
 
@@ -29,35 +30,12 @@ public class SqliteStoreBenchmarks
         _store = SqliteStore.Open(new SqliteStoreOptions { Path = Path.Combine(_dir, "bench.db") });
         _verdicts = new Verdict[BatchSize];
         var t0 = DateTimeOffset.UtcNow;
+        // Evidence as large as a real scan's: 40 probes over 32 ports, 29 closed and 3 open.
+        ushort[] probed = [.. Enumerable.Range(1, 32).Select(p => (ushort)p)];
         for (var i = 0; i < BatchSize; i++)
         {
-            var decided = (t0.ToUnixTimeMilliseconds() + i) * 1_000_000L;
-            _verdicts[i] = new Verdict
-            {
-                Source = SourceKey.ForAddress(NetAddress.FromV4(0xCB00_7100u + (uint)(i % 250))),
-                Scan = ScanKind.Syn,
-                Detector = DetectorKind.Trw,
-                Tool = ScannerTool.Nmap,
-                DecidedAtNs = decided,
-                SourceVerified = true,
-                Evidence = new Evidence
-                {
-                    Detector = DetectorKind.Trw,
-                    Score = 6.93,
-                    Threshold = 4.59,
-                    Summary = "TRW: 5 failures, 0 successes; ln Λ 6.93 ≥ ln(η1) 4.60",
-                    Probes = 40,
-                    PortsProbed = [.. Enumerable.Range(1, 32).Select(p => (ushort)p)],
-                    ClosedPorts = [.. Enumerable.Range(1, 29).Select(p => (ushort)p)],
-                    OpenPortsReached = [22, 80, 443],
-                    FlagsSeen = TcpFlags.Syn,
-                    Tool = ScannerTool.Nmap,
-                    FingerprintDetail = "window 1024, lone MSS 1460",
-                    HostsProbed = 1,
-                    FirstSeenNs = decided - 3_000_000_000,
-                    LastSeenNs = decided,
-                },
-            };
+            var decided = t0.AddMilliseconds(i);
+            _verdicts[i] = Some.Verdict(NetAddress.FromV4(0xCB00_7100u + (uint)(i % 250)), decided, Some.Evidence(decided, probed, [22, 80, 443], probes: 40));
         }
     }
 

@@ -17,6 +17,10 @@ internal sealed class PortVeilProtection : IProtection
     private readonly string _databasePath;
     private readonly DateTimeOffset _started;
 
+    // PORTVEIL_EFF_DIAG=DIR (diagnostics): a server-side pcap of the run and a copy of the daemon's database, kept in DIR.
+    private string? _diagName;
+    private PortVeil.TestSupport.StartedProcess? _tcpdump;
+
     private PortVeilProtection(ProtectionKind kind, PortVeilDaemon daemon, string stateDirectory, string databasePath)
     {
         Kind = kind;
@@ -40,6 +44,14 @@ internal sealed class PortVeilProtection : IProtection
             Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = gating } },
             HostName = "effectiveness-server",
         };
+        // PORTVEIL_EFF_ALLOW=CIDR: one more static allowlist entry. An address of the scanners' /24 (198.51.100.250/32)
+        // rules out /24 bans, so every distributed member must be banned on its own (spread over many networks).
+        var extraAllow = Environment.GetEnvironmentVariable("PORTVEIL_EFF_ALLOW");
+        if (!string.IsNullOrEmpty(extraAllow))
+        {
+            stages.Allowlist.Static.Add(extraAllow);
+        }
+
         var daemon = new PortVeilDaemon(stages);
         try
         {
@@ -52,7 +64,16 @@ internal sealed class PortVeilProtection : IProtection
             throw;
         }
 
-        return new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath);
+        var p = new PortVeilProtection(gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath);
+        var diag = Environment.GetEnvironmentVariable("PORTVEIL_EFF_DIAG");
+        if (!string.IsNullOrEmpty(diag))
+        {
+            Directory.CreateDirectory(diag);
+            p._diagName = Path.Combine(diag, $"{(gating ? "g" : "ng")}-{DateTime.UtcNow:HHmmss}");
+            p._tcpdump = lab.Server.Start("tcpdump", "-i", "any", "-n", "-U", "-s", "128", "-w", p._diagName + ".pcap");
+        }
+
+        return p;
     }
 
     public async Task<IReadOnlyList<string>> BannedAsync()
@@ -92,6 +113,17 @@ internal sealed class PortVeilProtection : IProtection
     public async ValueTask DisposeAsync()
     {
         await _daemon.DisposeAsync();
+        if (_diagName is not null)
+        {
+            File.Copy(_databasePath, _diagName + ".db", overwrite: true);
+            if (File.Exists(_databasePath + "-wal"))
+            {
+                File.Copy(_databasePath + "-wal", _diagName + ".db-wal", overwrite: true);
+            }
+
+            _tcpdump?.Dispose();
+        }
+
         try
         {
             Directory.Delete(_stateDirectory, recursive: true);

@@ -49,7 +49,8 @@ internal static class ResultTables
                 md.Append(CultureInfo.InvariantCulture, $"| {Stats.MedianMax(runs.Select(r => (double)r.GuestFailures), "0")} ");
                 md.Append(CultureInfo.InvariantCulture, $"| {Delay(runs.SelectMany(r => r.FirstConnectMs), baseFirst)} ");
                 md.Append(CultureInfo.InvariantCulture, $"| {Delay(runs.SelectMany(r => r.LaterConnectMs), baseLater)} ");
-                md.Append(CultureInfo.InvariantCulture, $"| {falseBans.Count}{(decoys > 0 ? $" ({decoys} decoys)" : "")}{(falseBans.Count > 0 ? ": " + string.Join(' ', falseBans.Distinct()) : "")} ");
+                var subnetBans = runs.SelectMany(r => r.SubnetBans).Distinct().ToList();
+                md.Append(CultureInfo.InvariantCulture, $"| {falseBans.Count}{(decoys > 0 ? $" ({decoys} decoys)" : "")}{(falseBans.Count > 0 ? ": " + string.Join(' ', falseBans.Distinct()) : "")}{(subnetBans.Count > 0 ? $" (scanners' subnet banned in {runs.Count(r => r.SubnetBans.Count > 0)} runs: {string.Join(' ', subnetBans)})" : "")} ");
                 var restrictedDecoys = runs.Sum(r => r.DecoysRestricted.Count);
                 var restrictedOthers = runs.SelectMany(r => r.Restricted.Where(a => !r.DecoysRestricted.Contains(a))).Distinct().ToList();
                 md.Append(CultureInfo.InvariantCulture, $"| {restrictedDecoys}{(restrictedOthers.Count > 0 ? " + others: " + string.Join(' ', restrictedOthers) : "")} ");

@@ -59,7 +59,10 @@ internal static class BenchRunner
             evidence.TryGetValue(a, out var e) ? e.Probes : null,
             evidence.TryGetValue(a, out var e2) ? e2.SecondsFirstProbeToVerdict : null,
             evidence.TryGetValue(a, out var e3) ? e3.Detector : null)).ToList();
-        var falseBans = firstSeen.Keys.Where(a => !scannerAddresses.Contains(a)).Order(StringComparer.Ordinal).ToList();
+        // A subnet ban (the scanners' /24) is a false ban only when it also covers a guest, or no scanner at all.
+        var guestAddresses = lab.Clients.Select(c => c.IPv4).ToList();
+        var falseBans = firstSeen.Keys.Where(b => !Covers(b, scannerAddresses) || Covers(b, guestAddresses)).Order(StringComparer.Ordinal).ToList();
+        var subnetBans = firstSeen.Keys.Where(b => b.Contains('/', StringComparison.Ordinal) && !falseBans.Contains(b)).Order(StringComparer.Ordinal).ToList();
         var open = outcome?.ReportedOpen ?? [];
         var openOrFiltered = outcome?.ReportedOpenOrFiltered ?? [];
 
@@ -81,6 +84,7 @@ internal static class BenchRunner
             LaterConnectMs = [.. samples.Where(s => !s.First && s.Success).Select(s => Math.Round(s.Milliseconds, 2))],
             SlowOrFailed = [.. samples.Where(s => !s.Success || s.Milliseconds >= 200)],
             FalseBans = falseBans,
+            SubnetBans = subnetBans,
             DecoysBanned = [.. falseBans.Where(decoys.Contains)],
             Restricted = [.. firstRestricted.Keys.Where(a => !scannerAddresses.Contains(a)).Order(StringComparer.Ordinal)],
             DecoysRestricted = [.. firstRestricted.Keys.Where(decoys.Contains).Order(StringComparer.Ordinal)],
@@ -89,11 +93,34 @@ internal static class BenchRunner
         };
     }
 
+    /// <summary>
+    /// When <paramref name="address"/> was first seen banned (on its own, or inside a banned subnet such as the
+    /// scanners' /24) or restricted, whichever came first.
+    /// </summary>
     private static double? FirstOf(IReadOnlyDictionary<string, double> banned, IReadOnlyDictionary<string, double> restricted, string address)
     {
-        double? b = banned.TryGetValue(address, out var x) ? x : null;
-        double? r = restricted.TryGetValue(address, out var y) ? y : null;
-        return b is null ? r : r is null ? b : Math.Min(b.Value, r.Value);
+        double? first = null;
+        foreach (var (entry, at) in banned.Concat(restricted))
+        {
+            if (Covers(entry, [address]) && (first is null || at < first))
+            {
+                first = at;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>True when the ban entry (an address, or a subnet like "198.51.100.0/24") holds one of <paramref name="addresses"/>.</summary>
+    private static bool Covers(string entry, IReadOnlyList<string> addresses)
+    {
+        if (!entry.Contains('/', StringComparison.Ordinal))
+        {
+            return addresses.Contains(entry);
+        }
+
+        var network = System.Net.IPNetwork.Parse(entry);
+        return addresses.Any(a => network.Contains(System.Net.IPAddress.Parse(a)));
     }
 
     private static async Task<IProtection> ApplyAsync(ProtectionKind kind, LabTopology lab) => kind switch

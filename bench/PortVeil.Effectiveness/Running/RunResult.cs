@@ -40,8 +40,11 @@ internal sealed record RunResult
     /// <summary>Guest connections that failed or took 200 ms or more, with their guest, port and start time.</summary>
     public required IReadOnlyList<GuestSample> SlowOrFailed { get; init; }
 
-    /// <summary>Fully banned addresses that never scanned: guests, decoys, anyone else.</summary>
+    /// <summary>Full bans of addresses that never scanned (guests, decoys, anyone else), and subnet bans holding a guest or no scanner.</summary>
     public required IReadOnlyList<string> FalseBans { get; init; }
+
+    /// <summary>Subnet bans (a /24 or /64) holding scanners and no guest: they count as bans of those scanners, not as false bans.</summary>
+    public IReadOnlyList<string> SubnetBans { get; init; } = [];
 
     /// <summary>The decoy addresses (spoofed by nmap -D) among <see cref="FalseBans"/>.</summary>
     public required IReadOnlyList<string> DecoysBanned { get; init; }

@@ -61,71 +61,88 @@ internal static class ExplainCommand
     {
         var options = new OperatorOptions();
         var command = options.AddTo(new Command("rules", "The live `inet portveil` table read back from the kernel, every set, chain and rule explained."));
-        OperatorVerb.SetAction(command, options, readOnly: false, async (session, parse, ct) =>
+
+        // The kernel alone: no database is opened (none is created, an unreachable PostgreSQL does not matter);
+        // --database is still accepted, as by every operator verb, so scripts can pass the common options to all.
+        command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (session.Kernel is null)
+            var config = CliStore.LoadConfig(parse.GetValue(options.Config), null, error);
+            if (config is null)
             {
-                await error.WriteLineAsync($"portveil: explain rules reads the kernel table, {session.KernelProblem ?? "and --no-kernel was given"}.");
+                return ExitCodes.Config;
+            }
+
+            string? problem = null;
+            using var kernel = parse.GetValue(options.NoKernel) ? null : OperatorSession.OpenKernel(config, parse.GetValue(options.Netns), out problem);
+            if (kernel is null)
+            {
+                await error.WriteLineAsync($"portveil: explain rules reads the kernel table, {problem ?? "and --no-kernel was given"}.");
                 return ExitCodes.Failed;
             }
 
-            var rules = await session.Actions.ExplainRulesAsync();
-            if (rules is null)
+            return await OperatorVerb.GuardAsync(error, async () =>
             {
-                await error.WriteLineAsync($"portveil: table inet {session.Kernel.Ruleset.Table} does not exist: `portveil run` creates it (is the daemon running?).");
-                return ExitCodes.NotFound;
-            }
-
-            var o = session.Output;
-            if (o.IsJson)
-            {
-                o.Json(OperatorJson.Rules(rules));
-                return ExitCodes.Ok;
-            }
-
-            o.Console.MarkupLine($"[bold]table inet {Markup.Escape(rules.Table)}[/] (nft {Markup.Escape(rules.NftVersion)}): PortVeil's own table; other tables are never touched.");
-            var sets = new Table().Border(TableBorder.Rounded).Title("Sets");
-            foreach (var c in (string[])["Set", "Type", "Elements", "Timeout", "What it is"])
-            {
-                sets.AddColumn(c);
-            }
-
-            foreach (var s in rules.Sets)
-            {
-                sets.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Type), s.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    s.TimeoutSeconds > 0 ? OperatorActions.Format(TimeSpan.FromSeconds(s.TimeoutSeconds)) : "-",
-                    s.Known ? Markup.Escape(s.Explanation) : "[yellow]" + Markup.Escape(s.Explanation) + "[/]");
-            }
-
-            o.Console.Write(sets);
-            foreach (var chain in rules.Chains)
-            {
-                o.Console.WriteLine();
-                var hook = chain.Hook is null ? "regular chain" : $"hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}";
-                o.Console.MarkupLine($"[bold]chain {Markup.Escape(chain.Name)}[/] ({Markup.Escape(hook)}): {Markup.Escape(chain.Explanation)}");
-                var table = new Table().Border(TableBorder.Rounded);
-                table.AddColumn("Handle");
-                table.AddColumn("Rule");
-                table.AddColumn("What it does");
-                foreach (var r in chain.Rules)
+                var json = await kernel.ListTableJsonAsync();
+                if (json is null)
                 {
-                    table.AddRow(
-                        r.Handle.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Markup.Escape(r.Known ? r.Text : r.Raw),
-                        r.Known ? Markup.Escape(r.Explanation) : "[yellow]" + Markup.Escape(r.Explanation) + "[/]");
+                    await error.WriteLineAsync($"portveil: table inet {kernel.Ruleset.Table} does not exist: `portveil run` creates it (is the daemon running?).");
+                    return ExitCodes.NotFound;
                 }
 
-                o.Console.Write(table);
-            }
-
-            if (rules.UnknownRules > 0)
-            {
-                o.Warn($"{rules.UnknownRules} rule(s) in the table are not PortVeil's: shown raw above. The daemon's watchdog repairs its chains when it sees a change.");
-            }
-
-            return ExitCodes.Ok;
+                Write(new CliOutput(parse.InvocationConfiguration.Output, parse.GetValue(options.Output) == "json"), RuleSetExplainer.Explain(json));
+                return ExitCodes.Ok;
+            });
         });
         return command;
+    }
+
+    private static void Write(CliOutput o, RuleSetExplanation rules)
+    {
+        if (o.IsJson)
+        {
+            o.Json(OperatorJson.Rules(rules));
+            return;
+        }
+
+        o.Console.MarkupLine($"[bold]table inet {Markup.Escape(rules.Table)}[/] (nft {Markup.Escape(rules.NftVersion)}): PortVeil's own table; other tables are never touched.");
+        var sets = new Table().Border(TableBorder.Rounded).Title("Sets");
+        foreach (var c in (string[])["Set", "Type", "Elements", "Timeout", "What it is"])
+        {
+            sets.AddColumn(c);
+        }
+
+        foreach (var s in rules.Sets)
+        {
+            sets.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Type), s.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                s.TimeoutSeconds > 0 ? OperatorActions.Format(TimeSpan.FromSeconds(s.TimeoutSeconds)) : "-",
+                s.Known ? Markup.Escape(s.Explanation) : "[yellow]" + Markup.Escape(s.Explanation) + "[/]");
+        }
+
+        o.Console.Write(sets);
+        foreach (var chain in rules.Chains)
+        {
+            o.Console.WriteLine();
+            var hook = chain.Hook is null ? "regular chain" : $"hook {chain.Hook}, priority {chain.Priority}, policy {chain.Policy}";
+            o.Console.MarkupLine($"[bold]chain {Markup.Escape(chain.Name)}[/] ({Markup.Escape(hook)}): {Markup.Escape(chain.Explanation)}");
+            var table = new Table().Border(TableBorder.Rounded);
+            table.AddColumn("Handle");
+            table.AddColumn("Rule");
+            table.AddColumn("What it does");
+            foreach (var r in chain.Rules)
+            {
+                table.AddRow(
+                    r.Handle.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(r.Known ? r.Text : r.Raw),
+                    r.Known ? Markup.Escape(r.Explanation) : "[yellow]" + Markup.Escape(r.Explanation) + "[/]");
+            }
+
+            o.Console.Write(table);
+        }
+
+        if (rules.UnknownRules > 0)
+        {
+            o.Warn($"{rules.UnknownRules} rule(s) in the table are not PortVeil's: shown raw above. The daemon's watchdog repairs its chains when it sees a change.");
+        }
     }
 }

@@ -1,15 +1,16 @@
 using System.CommandLine;
+using PortVeil.Cli.Operator;
 using PortVeil.Daemon.Notifications;
 using PortVeil.Daemon.Options;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Commands;
 
 /// <summary>
 /// `portveil export incidents [--since 24h] [--output FILE]`: every incident of the period as JSON lines (one
-/// object per incident, fields in docs/integrations.md) for Splunk, Loki, Elastic or jq. Exit 0 written, 1 no
-/// database, 2 bad arguments.
+/// object per incident, fields in docs/integrations.md) for Splunk, Loki, Elastic or jq, from the database the
+/// configuration's [storage] selects (SQLite or PostgreSQL). Exit 0 written, 1 no database or a database error,
+/// 2 bad arguments, 78 a broken configuration.
 /// </summary>
 internal static class ExportCommand
 {
@@ -25,8 +26,8 @@ internal static class ExportCommand
 
     private static Command Incidents()
     {
-        var config = new Option<string>("--config", "-c") { Description = $"configuration file, for storage.path (default {ConfigLoader.DefaultPath})" };
-        var database = new Option<string>("--database") { Description = "SQLite database (default: storage.path)" };
+        var config = new Option<string>("--config", "-c") { Description = $"configuration file: [storage] selects the database, SQLite or PostgreSQL (default {ConfigLoader.DefaultPath})" };
+        var database = new Option<string>("--database") { Description = "a SQLite database file to export from instead of the configured one" };
         var since = new Option<string>("--since")
         {
             Description = "start: a duration back from now (\"24h\", \"7d\") or a UTC time (2026-11-25T16:00:00Z)",
@@ -57,10 +58,15 @@ internal static class ExportCommand
                 return 2;
             }
 
-            var path = parse.GetValue(database) ?? ConfigLoader.Load(parse.GetValue(config) ?? ConfigLoader.DefaultPath).Config.Sqlite.Path;
-            if (!File.Exists(path))
+            var loaded = CliStore.LoadConfig(parse.GetValue(config), parse.GetValue(database), stderr);
+            if (loaded is null)
             {
-                await stderr.WriteLineAsync($"portveil export: no database at {path} (pass --database)");
+                return ExitCodes.Config;
+            }
+
+            using var store = CliStore.Open(loaded, mustExist: true, "portveil export", stderr, out _);
+            if (store is null)
+            {
                 return 1;
             }
 
@@ -68,7 +74,6 @@ internal static class ExportCommand
             TextWriter? file = null;
             try
             {
-                using var store = SqliteStore.Open(new SqliteStoreOptions { Path = path });
                 file = target is null or "-" ? null : new StreamWriter(target, append: false, new System.Text.UTF8Encoding(false));
                 var writer = file ?? parse.InvocationConfiguration.Output;
                 var count = await WriteAsync(store, store, from, to, writer, cancellationToken);

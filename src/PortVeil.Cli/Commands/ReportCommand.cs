@@ -1,20 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using PortVeil.Cli.Analysis;
+using PortVeil.Cli.Operator;
 using PortVeil.Cli.Reporting;
 using PortVeil.Core;
 using PortVeil.Daemon.Options;
 using PortVeil.Daemon.Options.Types;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Commands;
 
 /// <summary>
 /// `portveil report`: one self-contained HTML file (inline CSS, SVG charts, no network) with scans over time, top
 /// sources and subnets, ports probed, scan types and tools, exposure per scanner, and bans. Reads the daemon's
-/// database (`--database`, `--since`) or analyses captures on the fly (`--from-capture FILE…`, the analyze
-/// pipeline). Exit 0 written, 1 no database, 2 bad input.
+/// database, SQLite or PostgreSQL as [storage] in the configuration selects (`--config`, `--database`, `--since`),
+/// or analyses captures on the fly (`--from-capture FILE…`, the analyze pipeline). Exit 0 written, 1 no database
+/// or a database error, 2 bad input, 78 a broken configuration.
 /// </summary>
 internal static class ReportCommand
 {
@@ -22,8 +23,8 @@ internal static class ReportCommand
 
     public static Command Create()
     {
-        var config = new Option<string>("--config", "-c") { Description = $"configuration file, for storage.path (default {ConfigLoader.DefaultPath})" };
-        var database = new Option<string>("--database") { Description = "SQLite database to report on (default: storage.path)" };
+        var config = new Option<string>("--config", "-c") { Description = $"configuration file: [storage] selects the database, SQLite or PostgreSQL (default {ConfigLoader.DefaultPath})" };
+        var database = new Option<string>("--database") { Description = "a SQLite database file to report on instead of the configured one" };
         var since = new Option<string>("--since")
         {
             Description = "start of the period: a duration back from now (\"24h\", \"7d\") or a UTC time (2026-11-25T16:00:00Z)",
@@ -87,23 +88,21 @@ internal static class ReportCommand
                     return AnalyzeCommand.ExitBadInput;
                 }
 
-                var path = parse.GetValue(database);
-                if (path is null)
+                var loaded = CliStore.LoadConfig(parse.GetValue(config), parse.GetValue(database), stderr);
+                if (loaded is null)
                 {
-                    var loaded = ConfigLoader.Load(parse.GetValue(config) ?? ConfigLoader.DefaultPath);
-                    path = loaded.Config.Sqlite.Path;
+                    return ExitCodes.Config;
                 }
 
-                if (!File.Exists(path))
+                using var store = CliStore.Open(loaded, mustExist: true, "portveil report", stderr, out _);
+                if (store is null)
                 {
-                    await stderr.WriteLineAsync($"portveil report: no database at {path} (is the daemon installed? pass --database or --from-capture)");
                     return 1;
                 }
 
                 try
                 {
-                    using var store = SqliteStore.Open(new SqliteStoreOptions { Path = path });
-                    data = await ReportSources.FromStoreAsync(store, store, store, store.DatabasePath, from, now, parse.GetValue(title)!, cancellationToken);
+                    data = await ReportSources.FromStoreAsync(store, store, store, store.Location, from, now, parse.GetValue(title)!, cancellationToken);
                 }
                 catch (StorageException e)
                 {

@@ -17,7 +17,7 @@ internal sealed class OperatorOptions
 
     public Option<string> Database { get; } = new("--database")
     {
-        Description = "SQLite database (overrides storage.path)",
+        Description = "a SQLite database file to use instead of the one [storage] in the configuration selects (SQLite or PostgreSQL)",
     };
 
     public Option<string> Output { get; } = CreateOutput();

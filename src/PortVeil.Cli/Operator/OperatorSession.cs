@@ -4,7 +4,6 @@ using PortVeil.Daemon.Options;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Nftables;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Operator;
 
@@ -39,49 +38,25 @@ internal sealed class OperatorSession : IDisposable
     public CliOutput Output { get; }
 
     /// <summary>
-    /// Opens everything the verb needs, or writes why it cannot to stderr and returns the exit code.
-    /// <paramref name="readOnly"/>: the database must exist already (a listing never creates one).
+    /// Opens everything the verb needs, or writes why it cannot to stderr and returns the exit code. The database
+    /// is the one the configuration's [storage] selects, SQLite or PostgreSQL (<see cref="CliStore"/>).
+    /// <paramref name="readOnly"/>: a SQLite file must exist already (a listing never creates one).
     /// </summary>
     public static OperatorSession? Open(ParseResult parse, OperatorOptions options, bool readOnly, out int exitCode)
     {
         var error = parse.InvocationConfiguration.Error;
         var output = new CliOutput(parse.InvocationConfiguration.Output, parse.GetValue(options.Output) == "json");
-        var loaded = ConfigLoader.Load(parse.GetValue(options.Config) ?? ConfigLoader.DefaultPath);
-        if (!loaded.IsValid)
+        var config = CliStore.LoadConfig(parse.GetValue(options.Config), parse.GetValue(options.Database), error);
+        if (config is null)
         {
-            error.WriteLine($"portveil: {loaded.Errors.Count} problem(s) in the configuration:");
-            foreach (var e in loaded.Errors)
-            {
-                error.WriteLine($"  {e}");
-            }
-
             exitCode = ExitCodes.Config;
             return null;
         }
 
-        var config = loaded.Config;
-        if (parse.GetValue(options.Database) is { } database)
+        var store = CliStore.Open(config, mustExist: readOnly, "portveil", error, out var failure);
+        if (store is null)
         {
-            config.Sqlite.Path = database;
-        }
-
-        if (readOnly && config.StorageBackend == StorageBackend.Sqlite && !File.Exists(config.Sqlite.Path))
-        {
-            error.WriteLine($"portveil: there is no PortVeil database at {config.Sqlite.Path}: `portveil run` has not run with it yet. " +
-                "Pass --database (or storage.path in --config) to read another one.");
-            exitCode = ExitCodes.NotFound;
-            return null;
-        }
-
-        IPortVeilStore store;
-        try
-        {
-            store = PortVeilStores.Open(config.StorageBackend, config.Sqlite, config.Postgres);
-        }
-        catch (StorageException e)
-        {
-            error.WriteLine($"portveil: {e.Message}");
-            exitCode = ExitCodes.Failed;
+            exitCode = failure == CliStoreFailure.Missing ? ExitCodes.NotFound : ExitCodes.Failed;
             return null;
         }
 
@@ -98,7 +73,7 @@ internal sealed class OperatorSession : IDisposable
         }
         else
         {
-            kernel = TryKernel(config, NamespacePath(parse.GetValue(options.Netns)), ref problem);
+            kernel = OpenKernel(config, parse.GetValue(options.Netns), out problem);
         }
 
         LiveAllowlist allowlist;
@@ -126,11 +101,17 @@ internal sealed class OperatorSession : IDisposable
     private static string? NamespacePath(string? netns) =>
         netns is null ? null : netns.Contains('/', StringComparison.Ordinal) ? netns : Path.Combine("/var/run/netns", netns);
 
-    private static NftEnforcer? TryKernel(PortVeilConfig config, string? netnsPath, ref string? problem)
+    /// <summary>
+    /// The enforcer of `table inet portveil` in this host's (or <paramref name="netns"/>'s) network namespace, without a
+    /// watchdog; null with <paramref name="problem"/> saying why when libnftables or the namespace cannot be used.
+    /// </summary>
+    public static NftEnforcer? OpenKernel(PortVeilConfig config, string? netns, out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        problem = null;
         try
         {
-            return new NftEnforcer(config.Enforcement with { Watchdog = false, NetlinkMonitor = false, NetworkNamespacePath = netnsPath ?? config.Enforcement.NetworkNamespacePath });
+            return new NftEnforcer(config.Enforcement with { Watchdog = false, NetlinkMonitor = false, NetworkNamespacePath = NamespacePath(netns) ?? config.Enforcement.NetworkNamespacePath });
         }
         catch (Exception e) when (e is NftException or DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
         {

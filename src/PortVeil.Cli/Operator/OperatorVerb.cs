@@ -14,30 +14,37 @@ internal static class OperatorVerb
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var error = parse.InvocationConfiguration.Error;
             using var session = OperatorSession.Open(parse, options, readOnly, out var exit);
             if (session is null)
             {
                 return exit;
             }
 
-            try
-            {
-                return await action(session, parse, cancellationToken);
-            }
-            catch (Exception e) when (e is StorageException or NftException or IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                await error.WriteLineAsync($"portveil: {e.Message}");
-                return ExitCodes.Failed;
-            }
-#pragma warning disable CA1031 // An operator gets one line and an exit code, never a stack trace; the type names the bug.
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await error.WriteLineAsync($"portveil: unexpected {e.GetType().Name}: {e.Message} (please report this as a bug)");
-                return ExitCodes.Failed;
-            }
-#pragma warning restore CA1031
+            return await GuardAsync(parse.InvocationConfiguration.Error, () => action(session, parse, cancellationToken));
         });
+    }
+
+    /// <summary>Runs <paramref name="action"/>; a failure becomes one line on <paramref name="error"/> and exit 1.</summary>
+    public static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> action)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is StorageException or NftException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"portveil: {e.Message}");
+            return ExitCodes.Failed;
+        }
+#pragma warning disable CA1031 // An operator gets one line and an exit code, never a stack trace; the type names the bug.
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"portveil: unexpected {e.GetType().Name}: {e.Message} (please report this as a bug)");
+            return ExitCodes.Failed;
+        }
+#pragma warning restore CA1031
     }
 
     /// <summary>Parses an address or CIDR block argument, or writes why not.</summary>

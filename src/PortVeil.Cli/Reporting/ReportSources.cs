@@ -68,7 +68,7 @@ internal static class ReportSources
     }
 
     public static async Task<ReportData> FromStoreAsync(
-        IIncidentStore incidents, IBanStore bans, IEventStore events, string databasePath, DateTimeOffset since, DateTimeOffset until, string title, CancellationToken cancellationToken = default)
+        IIncidentStore incidents, IBanStore bans, IEventStore events, string location, DateTimeOffset since, DateTimeOffset until, string title, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(incidents);
         ArgumentNullException.ThrowIfNull(bans);
@@ -131,7 +131,7 @@ internal static class ReportSources
         return new ReportData
         {
             Title = title,
-            InputDescription = $"database {databasePath}, {Format(since)} to {Format(until)}",
+            InputDescription = $"database {location}, {Format(since)} to {Format(until)}",
             GeneratedAt = until,
             Incidents = list,
             Bans = banList,

@@ -22,6 +22,15 @@ public sealed record DaemonStatus
     /// <summary>NFLOG receive overruns (ENOBUFS): log messages the kernel dropped.</summary>
     public long KernelOverruns { get; init; }
 
+    /// <summary>
+    /// Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while one is saturated
+    /// (demoted), when refused (RLIMIT_RTPRIO below the priority, no CAP_SYS_NICE), or with sensor.realtime_priority = 0.
+    /// </summary>
+    public int RealtimeThreads { get; init; }
+
+    /// <summary>Times a ban-path thread was saturated and went back to normal scheduling.</summary>
+    public long RealtimeDemotions { get; init; }
+
     public int StorageQueueDepth { get; init; }
 
     public bool StorageHealthy { get; init; } = true;

@@ -69,6 +69,10 @@ public sealed class PortVeilMetrics : IDisposable
             "Reconnects of the fleet NOTIFY listener after its first connection (each followed by a catch-up read).");
         _meter.CreateObservableCounter("portveil.fleet.unban.notifications", () => Fleet().UnbanNotifications, "{notification}",
             "Ended-ban notifications (unbans anywhere in the fleet) heard; each wakes the operator-sync loop.");
+        _meter.CreateObservableGauge("portveil.ban_path.realtime_threads", () => Status()?.RealtimeThreads ?? 0, "{thread}",
+            "Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while saturated (demoted), when refused (RLIMIT_RTPRIO below the priority) or with sensor.realtime_priority = 0.");
+        _meter.CreateObservableCounter("portveil.ban_path.realtime_demotions", () => Status()?.RealtimeDemotions ?? 0, "{demotion}",
+            "Times a ban-path thread was saturated (busy over half a second in a second, or its queue a quarter full) and went back to normal scheduling.");
         _meter.CreateObservableGauge("portveil.storage.queue.depth", () => Status()?.StorageQueueDepth ?? 0, "{record}", "Records waiting in the storage writer's queues (bans, incidents, event aggregates).");
     }
 

@@ -39,7 +39,7 @@ internal static class IncidentJson
         w.WriteString("time", Rfc3339(verdict.DecidedAtNs));
         w.WriteString("host", host);
         w.WriteString("source", verdict.Source.ToString());
-        w.WriteString("source_kind", verdict.Source.IsPrefix ? "ipv6_64" : "address");
+        w.WriteString("source_kind", verdict.Source.Kind switch { SourceKeyKind.IPv6Prefix64 => "ipv6_64", SourceKeyKind.IPv4Prefix24 => "ipv4_24", _ => "address" });
         w.WriteBoolean("source_verified", verdict.SourceVerified);
         w.WriteString("detector", ScanNames.Of(verdict.Detector));
         w.WriteString("scan", ScanNames.Of(verdict.Scan));

@@ -25,7 +25,7 @@ public static class BanExplainer
             lines.Add(ev.Tool == ScannerTool.Unknown
                 ? "Fingerprint: no scanner tool matched its packets."
                 : $"Fingerprint: its packets match {ScanNames.Of(ev.Tool)}" + (ev.FingerprintDetail is { Length: > 0 } d ? $" ({d})." : "."));
-            lines.Add(ExposureSentence(e, ev, v.Source.IsPrefix));
+            lines.Add(ExposureSentence(e, ev, v.Source.IsNetwork));
             if (ev.GroupMembers.Count > 0)
             {
                 lines.Add($"It scanned together with {Plural(ev.GroupMembers.Count, "other source")} ({string.Join(", ", ev.GroupMembers.Take(8))}{(ev.GroupMembers.Count > 8 ? ", …" : "")}): a distributed scan.");

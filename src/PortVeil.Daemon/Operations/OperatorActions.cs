@@ -264,6 +264,7 @@ public sealed class OperatorActions
                 Target = target,
                 Origin = b.Detector is null ? "manual" : "detector",
                 BanId = b.Id,
+                OriginHost = b.OriginHost,
                 Reason = b.Reason,
                 Detector = b.Detector,
                 Scan = b.Scan,
@@ -361,9 +362,10 @@ public sealed class OperatorActions
         if (ban is null)
         {
             var history = await _store.ListBanHistoryAsync(BanTarget.ForAddress(address), 1, ct);
-            if (history.Count == 0 && !address.IsIPv4)
+            if (history.Count == 0)
             {
-                history = await _store.ListBanHistoryAsync(new BanTarget(address, 64), 1, ct);
+                // Its network's ban: an IPv6 /64, or an IPv4 /24 (a campaign's subnet ban).
+                history = await _store.ListBanHistoryAsync(new BanTarget(address, address.IsIPv4 ? 24 : 64), 1, ct);
             }
 
             ban = history.Count > 0 ? history[0] : null;

@@ -17,6 +17,9 @@ public sealed record OperatorBan
 
     public Guid? BanId { get; init; }
 
+    /// <summary>The host that recorded the ban (on a fleet's shared PostgreSQL, tells hosts apart); null for a kernel element without a record.</summary>
+    public string? OriginHost { get; init; }
+
     public required string Reason { get; init; }
 
     public DetectorKind? Detector { get; init; }

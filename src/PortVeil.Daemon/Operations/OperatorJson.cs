@@ -40,6 +40,7 @@ public static class OperatorJson
     {
         ["target"] = b.Target.ToString(),
         ["origin"] = b.Origin,
+        ["origin_host"] = b.OriginHost,
         ["ban_id"] = b.BanId?.ToString("D"),
         ["reason"] = b.Reason,
         ["detector"] = b.Detector is { } d ? ScanNames.Of(d) : null,
@@ -143,6 +144,7 @@ public static class OperatorJson
                 ["id"] = b.Id.ToString("D"),
                 ["target"] = b.Target.ToString(),
                 ["origin"] = b.Detector is null ? "manual" : "detector",
+                ["origin_host"] = b.OriginHost,
                 ["reason"] = b.Reason,
                 ["detector"] = b.Detector is { } d ? ScanNames.Of(d) : null,
                 ["scan"] = ScanNames.Of(b.Scan),

@@ -104,9 +104,13 @@ public static class RuleSetExplainer
         PortVeilRuleset.Known4 or PortVeilRuleset.Known6 => $"Sources that passed first-contact gating; they are accepted at once for {Seconds(timeout)} after their last connection.",
         PortVeilRuleset.Pending4 or PortVeilRuleset.Pending6 => $"Sources whose first SYN was held by first-contact gating, remembered {Seconds(timeout)} while waiting for the retransmit.",
         PortVeilRuleset.PendingYoung4 or PortVeilRuleset.PendingYoung6 => "Sources whose first SYN is younger than the minimum retransmit delay; a SYN while still here is too early and dropped.",
+        PortVeilRuleset.Probed4 or PortVeilRuleset.Probed6 => $"Recent unserved-port attempts as (source . protocol . port), kept {Seconds(timeout)}: each port counts once per source towards the gating probe limit, so a guest's retransmits to a mistyped port count once.",
+        PortVeilRuleset.ProbeMeter4 or PortVeilRuleset.ProbeMeter6 => "The gating probe limit's per-source meter of distinct unserved ports (a kernel rate limit in each element).",
+        PortVeilRuleset.Probers4 or PortVeilRuleset.Probers6 => $"Never-seen sources that just opened more unserved ports than the gating probe limit: first-contact gating lets none of their raw SYNs through for {Seconds(timeout)}.",
         PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
         PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
         PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Restricted sources (unverified decoy-cohort members): their raw-scanner probes and new non-TCP flows are dropped until the timeout.",
+        PortVeilRuleset.WarmUp4 or PortVeilRuleset.WarmUp6 => "Used by no rule: at start the daemon rehearses its ban path with one element here, deleted at once, so its first real ban is not slowed by first-use costs. Always empty; nothing is ever dropped by it.",
         _ => null,
     };
 
@@ -304,6 +308,11 @@ public static class RuleSetExplainer
                     return "TCP packets other than a bare SYN are logged and accepted: only connection openers are gated.";
                 }
 
+                if ((sets.Contains(PortVeilRuleset.Probers4) || sets.Contains(PortVeilRuleset.Probers6)) && sets.Count == 1 && Has("pv:gated") && Ends("drop"))
+                {
+                    return $"Gating probe limit: a never-seen {family} source that just probed more unserved ports than the limit gets no raw SYN (no SACK-permitted: nmap -sS, masscan) through gating: logged as gated and dropped. A real host at that address connects with its own stack, so forged probes cannot keep it out.";
+                }
+
                 if (sets.Contains(PortVeilRuleset.PendingYoung4) || sets.Contains(PortVeilRuleset.PendingYoung6))
                 {
                     if (Has("update @known"))
@@ -339,6 +348,11 @@ public static class RuleSetExplainer
 
                 break;
             case PortVeilRuleset.UnservedChain:
+                if ((sets.Contains(PortVeilRuleset.Probed4) || sets.Contains(PortVeilRuleset.Probed6)) && Has("add @probers"))
+                {
+                    return $"Gating probe limit: a new {family} (source . protocol . port) of an unserved port is remembered and metered; more distinct ports than the limit within about a minute put the source in probers (a full set ends the rule: it fails open).";
+                }
+
                 if ((sets.Contains(PortVeilRuleset.Reflex4) || sets.Contains(PortVeilRuleset.Reflex6)) && Has("add @reflex_banned"))
                 {
                     return $"Reflex meter: counts each {family} source's unserved-port attempts; over the rate it bans the source from the packet path, without the daemon.";

@@ -18,6 +18,15 @@ public sealed class DaemonStages
 
     public NflogOptions Nflog { get; init; } = new();
 
+    /// <summary>
+    /// Rehearse the ban path at start, before the sensor opens (<see cref="BanPathWarmUp"/>); not a config key:
+    /// off only to measure what it saves (`ban-path-latency --no-warmup`).
+    /// </summary>
+    public bool WarmUpBanPath { get; init; } = true;
+
+    /// <summary>Rehearsal rounds of the warm-up (<see cref="BanPathWarmUp.DefaultRounds"/>); for measuring only.</summary>
+    internal int WarmUpRounds { get; init; } = BanPathWarmUp.DefaultRounds;
+
     public NftEnforcerOptions Enforcer { get; init; } = new();
 
     public ServedPortWatcherOptions ServedPorts { get; init; } = new();

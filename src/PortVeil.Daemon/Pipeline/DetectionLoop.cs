@@ -22,7 +22,7 @@ internal sealed class DetectionLoop : IDisposable
     private readonly ConcurrentQueue<ServedPortsChange> _servedChanges = new();
     private readonly Thread _thread;
     private readonly string? _networkNamespacePath;
-    private readonly int _realtimePriority;
+    private readonly Sensors.RealtimeGovernor _realtime;
     private volatile bool _stopping;
     private long _events;
 
@@ -31,7 +31,8 @@ internal sealed class DetectionLoop : IDisposable
     /// <param name="realtimePriority">SCHED_FIFO priority for the thread (`sensor.realtime_priority`); 0 keeps the normal policy.</param>
     public DetectionLoop(IPacketSource source, DetectionEngine engine, EventMinuteAggregator? aggregator, string? networkNamespacePath = null, int realtimePriority = 0)
     {
-        _realtimePriority = realtimePriority;
+        // Backlog: a quarter of the sensor's queue (or 4 096 events for other sources) counts as saturated.
+        _realtime = new Sensors.RealtimeGovernor(realtimePriority, source is Sensors.Nflog.NflogSource n ? Math.Max(16, n.QueueCapacity / 4) : 4096);
         _networkNamespacePath = networkNamespacePath;
         _source = source;
         _engine = engine;
@@ -42,7 +43,10 @@ internal sealed class DetectionLoop : IDisposable
     public long Events => Interlocked.Read(ref _events);
 
     /// <summary>-1 before start or when no real-time priority was asked for; 0 when granted; else the refusing errno.</summary>
-    public int RealtimeError { get; private set; } = -1;
+    public int RealtimeError => _realtime.Error;
+
+    /// <summary>The detection thread's real-time priority, demoted while saturated.</summary>
+    public Sensors.RealtimeGovernor Realtime => _realtime;
 
     /// <summary>An exception that ended the loop, if any (reported by the daemon, never swallowed).</summary>
     public Exception? Fault { get; private set; }
@@ -58,16 +62,20 @@ internal sealed class DetectionLoop : IDisposable
         try
         {
             Enforcement.Interop.NetworkNamespaceJoin.JoinCurrentThread(_networkNamespacePath);
-            if (_realtimePriority > 0)
-            {
-                // Refused (no CAP_SYS_NICE) is not fatal: the thread runs at normal priority and the daemon says so.
-                RealtimeError = Sensors.RealtimeThread.TrySetFifo(_realtimePriority);
-            }
-
+            // Refused (RLIMIT_RTPRIO below the priority, no CAP_SYS_NICE) is not fatal: the thread runs at normal priority and the daemon says so.
+            _realtime.Start(Sensors.RealtimeGovernor.MonotonicNs());
+            var nflog = _source as Sensors.Nflog.NflogSource;
             while (!_stopping)
             {
                 ApplyServedChanges();
                 var now = NowNs();
+
+                // Wakes at least every 200 ms (ReadTimeout), so a window always closes.
+                var monotonicNs = Sensors.RealtimeGovernor.MonotonicNs();
+                if (_realtime.IsDue(monotonicNs))
+                {
+                    _realtime.Tick(monotonicNs, nflog?.Backlog ?? 0);
+                }
                 if (TryRead(out var packet))
                 {
                     _engine.Process(in packet);

@@ -28,6 +28,7 @@ internal sealed unsafe class NftSetElementSocket : IDisposable
     private const ushort NfnlMsgBatchEnd = 0x11;
     private const ushort NfnlSubsysNftables = 10;
     private const ushort NftMsgNewSetElem = 12;
+    private const ushort NftMsgDelSetElem = 14;
     private const byte NfprotoInet = 1;
     private const ushort NlmFAck = 0x4;
     private const ushort NlmFCreate = 0x400;
@@ -83,6 +84,20 @@ internal sealed unsafe class NftSetElementSocket : IDisposable
     /// <returns>0 once the kernel acknowledged the committed transaction, else the kernel's errno.</returns>
     public int Add(string table, string set, ReadOnlySpan<NetAddress> addresses, ReadOnlySpan<long> timeoutsMs)
     {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(timeoutsMs.Length, addresses.Length);
+        return Transact(table, set, addresses, timeoutsMs);
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="addresses"/> from <paramref name="set"/> in one transaction (`delete element`); the
+    /// ban path's warm-up removes its round trip's element with it.
+    /// </summary>
+    /// <returns>0 once the kernel acknowledged the committed transaction, else the kernel's errno (ENOENT when absent).</returns>
+    public int Delete(string table, string set, ReadOnlySpan<NetAddress> addresses) => Transact(table, set, addresses, []);
+
+    /// <summary>Adds with timeouts, or deletes when <paramref name="timeoutsMs"/> is empty.</summary>
+    private int Transact(string table, string set, ReadOnlySpan<NetAddress> addresses, ReadOnlySpan<long> timeoutsMs)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(addresses.Length, MaxElements);
         var length = Build(_send, table, set, addresses, timeoutsMs, _sequence, out var ackSequence);
@@ -99,13 +114,19 @@ internal sealed unsafe class NftSetElementSocket : IDisposable
         return AwaitAck(ackSequence);
     }
 
-    /// <summary>Writes the batch into <paramref name="buffer"/>; returns its length (tests read it back).</summary>
+    /// <summary>
+    /// Writes the batch into <paramref name="buffer"/>; returns its length (tests read it back). An empty
+    /// <paramref name="timeoutsMs"/> makes it a `delete element` (NFT_MSG_DELSETELEM, no timeouts).
+    /// </summary>
     internal static int Build(Span<byte> buffer, string table, string set, ReadOnlySpan<NetAddress> addresses, ReadOnlySpan<long> timeoutsMs, uint sequence, out uint ackSequence)
     {
         var n = Message(buffer, 0, NfnlMsgBatchBegin, Netlink.NlmFRequest, sequence, family: 0, resId: NfnlSubsysNftables);
         var start = n;
         ackSequence = sequence + 1;
-        n = Message(buffer, n, (NfnlSubsysNftables << 8) | NftMsgNewSetElem, Netlink.NlmFRequest | NlmFCreate | NlmFAck, ackSequence, NfprotoInet, 0);
+        var delete = timeoutsMs.IsEmpty;
+        n = delete
+            ? Message(buffer, n, (NfnlSubsysNftables << 8) | NftMsgDelSetElem, Netlink.NlmFRequest | NlmFAck, ackSequence, NfprotoInet, 0)
+            : Message(buffer, n, (NfnlSubsysNftables << 8) | NftMsgNewSetElem, Netlink.NlmFRequest | NlmFCreate | NlmFAck, ackSequence, NfprotoInet, 0);
         n = StringAttribute(buffer, n, NftaSetElemListTable, table);
         n = StringAttribute(buffer, n, NftaSetElemListSet, set);
         var elements = n;
@@ -121,10 +142,14 @@ internal sealed unsafe class NftSetElementSocket : IDisposable
             n += addresses[i].WriteBytes(buffer[n..]);
             n = EndAttribute(buffer, value, n, NftaDataValue);
             n = EndAttribute(buffer, key, n, NftaSetElemKey | NlaFNested);
-            var timeout = n;
-            n += 4;
-            BinaryPrimitives.WriteInt64BigEndian(buffer[n..], timeoutsMs[i]);
-            n = EndAttribute(buffer, timeout, n + 8, NftaSetElemTimeout);
+            if (!delete)
+            {
+                var timeout = n;
+                n += 4;
+                BinaryPrimitives.WriteInt64BigEndian(buffer[n..], timeoutsMs[i]);
+                n = EndAttribute(buffer, timeout, n + 8, NftaSetElemTimeout);
+            }
+
             n = EndAttribute(buffer, element, n, NftaListElem | NlaFNested);
         }
 

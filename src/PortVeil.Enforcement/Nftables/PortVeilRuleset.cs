@@ -20,10 +20,14 @@ namespace PortVeil.Enforcement.Nftables;
 ///   [fingerprint] SYN without sack-perm and window options: log pv:fp, drop;
 ///   (l4proto . dport) in @tripwire: log pv:trip, jump unserved;  in @served: jump served;
 ///   otherwise log pv:unserved, jump unserved
-/// chain served: known sources accept; [gating] first SYN: add @pending + @pending_young, log pv:gated, drop;
+/// chain served: known sources accept; [gating] a raw SYN (no SACK-permitted) from @probers (just probed several unserved
+///   ports): log pv:gated, drop;
+///   first SYN: add @pending + @pending_young, log pv:gated, drop;
 ///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept;
 ///   a first SYN that could not be remembered (@pending full under a flood): log pv:served, accept (fails open)
-/// chain unserved: [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
+/// chain unserved: [gating probe limit] a new (saddr . proto . port) in @probed: update @probe_meter { saddr limit rate
+///   over L/minute burst L } add @probers { saddr timeout 10 min };
+///   [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
 ///   (accept instead when DropUnserved is off)
 /// chain replies (filter postrouting -150) [option]: SYN-ACK leaving: log pv:reply
 /// </code>
@@ -54,6 +58,18 @@ public sealed class PortVeilRuleset
     public const string Pending6 = "pending6";
     public const string PendingYoung4 = "pending_young4";
     public const string PendingYoung6 = "pending_young6";
+    /// <summary>(source . protocol . port) of recent unserved-port attempts: a port counts once per source, retransmits don't.</summary>
+    public const string Probed4 = "probed4";
+    public const string Probed6 = "probed6";
+
+    /// <summary>Per-source meter of distinct unserved ports (elements carry a limit): over the gating probe limit, the source joins @probers.</summary>
+    public const string ProbeMeter4 = "probe_meter4";
+    public const string ProbeMeter6 = "probe_meter6";
+
+    /// <summary>Sources that just probed more than the gating probe limit of unserved ports: first-contact gating lets none of their SYNs through.</summary>
+    public const string Probers4 = "probers4";
+    public const string Probers6 = "probers6";
+
     public const string Reflex4 = "reflex4";
     public const string Reflex6 = "reflex6";
 
@@ -67,6 +83,15 @@ public sealed class PortVeilRuleset
     /// </summary>
     public const string Suspect4 = "suspect4";
     public const string Suspect6 = "suspect6";
+
+    /// <summary>
+    /// The ban path's warm-up sets, referenced by no rule: at start the daemon adds one element to each through the
+    /// fast ban path and deletes it again (a kernel round trip that JIT-compiles the path and drops nothing). Same
+    /// type, flags and counters as banned4/banned6; 16 elements at most.
+    /// </summary>
+    public const string WarmUp4 = "warmup4";
+    public const string WarmUp6 = "warmup6";
+    private const int WarmUpSetSize = 16;
 
     /// <summary>NFLOG prefixes: the contract with the NFLOG sensor.</summary>
     public const string PrefixUnserved = "pv:unserved";
@@ -165,6 +190,8 @@ public sealed class PortVeilRuleset
         b.AddSet(Banned6, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned6Prefix64, ["ipv6_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
         b.AddSet(Banned4Prefix24, ["ipv4_addr"], ["timeout"], size: o.BanSetSize, counter: o.BanCounters);
+        b.AddSet(WarmUp4, ["ipv4_addr"], ["timeout"], size: WarmUpSetSize, counter: o.BanCounters);
+        b.AddSet(WarmUp6, ["ipv6_addr"], ["timeout"], size: WarmUpSetSize, counter: o.BanCounters);
         b.AddSet(Allow4, ["ipv4_addr"], ["interval"]);
         b.AddSet(Allow6, ["ipv6_addr"], ["interval"]);
         b.AddSet(Served, ["inet_proto", "inet_service"], []);
@@ -177,6 +204,17 @@ public sealed class PortVeilRuleset
             b.AddSet(Known6, ["ipv6_addr"], ["timeout"], known, o.TrackingSetSize);
             b.AddSet(Pending4, ["ipv4_addr"], ["timeout"], hold, o.TrackingSetSize);
             b.AddSet(Pending6, ["ipv6_addr"], ["timeout"], hold, o.TrackingSetSize);
+            if (o.GatingProbeLimit > 0)
+            {
+                var window = Seconds(PortVeilRulesetDefaults.ProbeWindow);
+                var probers = Seconds(PortVeilRulesetDefaults.ProberHold);
+                b.AddSet(Probed4, ["ipv4_addr", "inet_proto", "inet_service"], ["timeout"], window, o.TrackingSetSize);
+                b.AddSet(Probed6, ["ipv6_addr", "inet_proto", "inet_service"], ["timeout"], window, o.TrackingSetSize);
+                b.AddSet(ProbeMeter4, ["ipv4_addr"], ["timeout"], window, o.TrackingSetSize);
+                b.AddSet(ProbeMeter6, ["ipv6_addr"], ["timeout"], window, o.TrackingSetSize);
+                b.AddSet(Probers4, ["ipv4_addr"], ["timeout"], probers, o.TrackingSetSize);
+                b.AddSet(Probers6, ["ipv6_addr"], ["timeout"], probers, o.TrackingSetSize);
+            }
         }
 
         if (o.ReflexMeter)
@@ -352,6 +390,17 @@ public sealed class PortVeilRuleset
         Rule(b, ServedChain, Match(Meta("l4proto"), "tcp", "!="), served.DeepClone(), Accept());
         Rule(b, ServedChain, TcpFlags("!=", "syn"), served.DeepClone(), Accept());
         var gated = Log(PrefixGated, o.NflogGroup, o.NflogSnaplen);
+        if (o.GatingProbeLimit > 0)
+        {
+            // A never-seen source that just probed more than GatingProbeLimit unserved ports: none of its raw SYNs
+            // (no SACK-permitted: nmap -sS, masscan) passes gating, so a scanner's next SYN ≥ 0.7 s later learns
+            // nothing, whether or not the daemon has banned it yet (measured: nmap -T4 sends its second batch 1.5 s in).
+            // A real host at that address connects with its own stack (SACK-permitted, as every modern OS sends), so
+            // probes forged in its name (nmap -D decoys, spoofers) cannot keep it out, as with the suspect sets.
+            Rule(b, ServedChain, Match(Payload("ip", "saddr"), SetRef(Probers4)), TcpOptionMissing("sack-perm"), gated.DeepClone(), Drop());
+            Rule(b, ServedChain, Match(Payload("ip6", "saddr"), SetRef(Probers6)), TcpOptionMissing("sack-perm"), gated.DeepClone(), Drop());
+        }
+
         foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })
         {
             // Retransmit after the minimum delay: the first SYN aged out of @pending_young but is still in @pending.
@@ -381,6 +430,22 @@ public sealed class PortVeilRuleset
     private void AppendUnserved(NftTableBuilder b)
     {
         var o = Options;
+        if (o.FirstContactGating && o.GatingProbeLimit > 0)
+        {
+            // Distinct ports only: a port joins @probed once per source, so a guest's own retransmits to a mistyped port
+            // (1, 3, 7, 15 s...) count once. Every step fails open: a full @probed, @probe_meter or @probers ends the
+            // rule (nft NFT_BREAK) without marking anyone. Sources already marked are not counted (nor fill @probed).
+            var limit = o.GatingProbeLimit;
+            foreach (var (proto, probed, meter, probers) in new[] { ("ip", Probed4, ProbeMeter4, Probers4), ("ip6", Probed6, ProbeMeter6, Probers6) })
+            {
+                var key = Concat(Payload(proto, "saddr"), Meta("l4proto"), Payload("th", "dport"));
+                Rule(b, UnservedChain, Match(Payload(proto, "saddr"), SetRef(probers), "!="), Match(key, SetRef(probed), "!="),
+                    SetStatement("add", probed, key.DeepClone()),
+                    SetStatement("update", meter, Payload(proto, "saddr"), LimitOver(limit, limit)),
+                    SetStatement("add", probers, Payload(proto, "saddr")));
+            }
+        }
+
         if (o.ReflexMeter)
         {
             var banSeconds = Seconds(o.ReflexBanTime);

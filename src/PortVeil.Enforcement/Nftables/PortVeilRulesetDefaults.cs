@@ -28,6 +28,23 @@ public static class PortVeilRulesetDefaults
     public static readonly TimeSpan KnownTimeout = TimeSpan.FromDays(30);
 
     /// <summary>
+    /// With gating, a never-seen source that opens more than 3 distinct unserved ports within about a minute gets no
+    /// raw SYN (no SACK-permitted) through gating. A guest who mistypes a port touches one, two at most; the
+    /// engine's TRW calls 4 failures a scan, and nmap -T4's first batch of 10 probes holds more than 3 unserved ports on
+    /// any real server, well before its first retransmit (~1.5 s later, measured).
+    /// </summary>
+    public const int GatingProbeLimit = 3;
+
+    /// <summary>How long an unserved port counts towards the gating probe limit (the meter refills 3 ports per minute).</summary>
+    public static readonly TimeSpan ProbeWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a source over the gating probe limit stays kept out: longer than any fast scan (nmap -T4 of 1000
+    /// ports takes seconds), short enough that a misjudged guest (4 typos in a minute) gets in within 10 minutes.
+    /// </summary>
+    public static readonly TimeSpan ProberHold = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Stealth probes (pv:stealth) logged per second across all sources, burst the same: 3 probes ban a FIN/NULL/XMAS
     /// scanner, and nmap -T4 sends a few hundred per second, so one scanner gets through at once; a spoofed flood
     /// costs at most 100 × 96-byte messages (≈ 10 KB/s) and 100 engine events per second.

@@ -35,6 +35,13 @@ public sealed record PortVeilRulesetOptions
 
     public TimeSpan KnownTimeout { get; init; } = PortVeilRulesetDefaults.KnownTimeout;
 
+    /// <summary>
+    /// With gating: a never-seen source that opened more than this many distinct unserved ports within about a minute
+    /// gets no raw SYN (without SACK-permitted) through gating for <see cref="PortVeilRulesetDefaults.ProberHold"/>;
+    /// known sources and SYNs from a real stack are unaffected. 0 turns it off.
+    /// </summary>
+    public int GatingProbeLimit { get; init; } = PortVeilRulesetDefaults.GatingProbeLimit;
+
     /// <summary>Drop and log SYNs without SACK-permitted and window-scale options (raw scanners; every modern OS sends both).</summary>
     public bool RawSynFingerprint { get; init; }
 
@@ -92,6 +99,11 @@ public sealed record PortVeilRulesetOptions
         if (GatingMinDelay < TimeSpan.FromMilliseconds(1) || GatingMinDelay >= GatingHold)
         {
             problems.Add($"{nameof(GatingMinDelay)} must be positive and shorter than {nameof(GatingHold)}");
+        }
+
+        if (GatingProbeLimit is < 0 or > 10_000)
+        {
+            problems.Add($"{nameof(GatingProbeLimit)} must be 0..10000");
         }
 
         if (StealthLogRate is < 1 or > 100_000)

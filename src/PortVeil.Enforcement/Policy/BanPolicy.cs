@@ -208,14 +208,24 @@ public sealed class BanPolicy
                     $"not banned: {verdict.Evidence.Probes} unverified probe(s) from {source} could be spoofed; a ban needs {_options.MinUnverifiedProbes} probes or a completed handshake{campaignNote}"));
         }
 
-        // 3. Banned already, alone or with its subnet.
-        if (ledger.TryGetActive(target, out var until) || ledger.TryGetActive(subnet, out until))
+        // 3. Banned already, alone or with its subnet. An IPv4 address inside a banned /24 is still banned on its
+        // own when its verdict stands without the campaign: the kernel's /24 rule spares returning guests (@known4,
+        // with gating), so a scanner that passed gating before its /24 was banned goes on probing unhindered and
+        // its verdicts are what is left to stop it; and a campaign ban (10 min) is shorter than a first ban anyway.
+        // Its other checks (budgets, the per-/24 budget of individual bans) still apply.
+        var hasUntil = ledger.TryGetActive(target, out var until);
+        var subnetBanned = !hasUntil && !isBlock && ledger.TryGetActive(subnet, out until);
+        if (hasUntil || (subnetBanned && (!subnet.IsIPv4 || (!verdict.SourceVerified && verdict.Evidence.Probes < _options.MinUnverifiedProbes))))
         {
             ledger.SkippedAlreadyBanned++;
-            var by = ledger.TryGetActive(target, out _) ? target : subnet;
+            var by = hasUntil ? target : subnet;
             return Skip(verdict, target, now, dryRun, SkipReason.AlreadyBanned,
                 string.Create(CultureInfo.InvariantCulture, $"not banned again: {by} is banned until {new DateTimeOffset(until, TimeSpan.Zero):u}"));
         }
+
+        var insideBanned = subnetBanned
+            ? string.Create(CultureInfo.InvariantCulture, $"; banned on its own although {subnet} is banned until {new DateTimeOffset(until, TimeSpan.Zero):u}, because the /24 rule spares returning guests (@known4) and this address kept scanning")
+            : null;
 
         // 3b. Decoy cohorts: all but one member are probably forged, and the real scanner hides among them. Restrict
         // them (their raw probes are dropped, their own TCP stacks still connect) instead of banning innocents. A
@@ -250,7 +260,7 @@ public sealed class BanPolicy
 
         // 4b. A campaign: many members of one /24 in one distributed verdict ban the /24, for a short, capped time,
         // under an hourly budget of its own (docs/policy.md, "Campaigns": what a spoofer can do with it at most).
-        if (campaign > 0)
+        if (campaign > 0 && !subnetBanned)
         {
             var (overall, inSubnet) = ledger.CampaignsSince(t - Hour, subnet);
             if (overall >= _options.CampaignBansPerHour || inSubnet >= CampaignBansPerSubnetPerHour)
@@ -280,7 +290,7 @@ public sealed class BanPolicy
         // 5. Enough banned neighbours make a subnet ban, unless the subnet holds someone on the allowlist.
         var recent = ledger.Subnet(subnet);
         string? subnetNote = null;
-        if (_options.SubnetBanMembers > 0 && recent is not null)
+        if (_options.SubnetBanMembers > 0 && recent is not null && !subnetBanned)
         {
             var windowStart = t - _options.SubnetWindow.Ticks;
             var others = recent.CountDistinctMembersSince(windowStart, address);
@@ -308,7 +318,7 @@ public sealed class BanPolicy
                 budget: BanBudget.Subnet);
         }
 
-        return Ban(verdict, target, now, t, dryRun, ledger, BanAction.Ban, [], $"{ScanNames.Of(verdict.Scan)} scan, {verdict.Evidence.Summary}{subnetNote}");
+        return Ban(verdict, target, now, t, dryRun, ledger, BanAction.Ban, [], $"{ScanNames.Of(verdict.Scan)} scan, {verdict.Evidence.Summary}{subnetNote}{insideBanned}");
     }
 
     private BanDecision Restrict(Verdict verdict, NetPrefix target, DateTimeOffset now, long t, bool dryRun, PolicyLedger suspects)

@@ -32,9 +32,12 @@ public sealed record NflogOptions
     [Range(16, 1 << 24)]
     public int ChannelCapacity { get; init; } = NflogDefaults.ChannelCapacity;
 
-    /// <summary>SCHED_FIFO priority (1-99) of the reader thread; 0 keeps the normal policy (<see cref="RealtimeThread"/>).</summary>
+    /// <summary>
+    /// SCHED_FIFO priority (1-99) of the reader thread (and the daemon's detection thread) while not saturated; 0
+    /// keeps the normal policy (<see cref="RealtimeGovernor"/>).
+    /// </summary>
     [Range(0, 99)]
-    public int RealtimePriority { get; init; }
+    public int RealtimePriority { get; init; } = NflogDefaults.RealtimePriority;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value out of range.</summary>
     public void Validate()

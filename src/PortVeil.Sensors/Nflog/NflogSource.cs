@@ -42,8 +42,7 @@ public sealed class NflogSource : IPacketSource
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private int _waiting;
     private long _lastReceivedNs;
-    private readonly int _realtimePriority;
-    private int _realtimeError = -1;
+    private readonly RealtimeGovernor _realtime;
     private volatile bool _stopping;
     private long _messages;
     private long _packets;
@@ -56,7 +55,9 @@ public sealed class NflogSource : IPacketSource
         _socket = socket;
         ReceiveBufferSize = socket.ReceiveBufferSize;
         Groups = [.. options.Groups];
-        _realtimePriority = options.RealtimePriority;
+        // A quarter of the queue waiting for the detection thread is saturation on its own (4 096 of 16 384 by default).
+        _realtime = new RealtimeGovernor(options.RealtimePriority, Math.Max(16, options.ChannelCapacity / 4));
+        QueueCapacity = options.ChannelCapacity;
         _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
         _channel = Channel.CreateBounded<PacketEvent>(new BoundedChannelOptions(options.ChannelCapacity)
         {
@@ -163,14 +164,20 @@ public sealed class NflogSource : IPacketSource
     /// -1 while the reader has not started or no real-time priority was asked for; 0 when the reader runs under
     /// SCHED_FIFO at <see cref="NflogOptions.RealtimePriority"/>; else the errno that refused it.
     /// </summary>
-    public int RealtimeError => Volatile.Read(ref _realtimeError);
+    public int RealtimeError => _realtime.Error;
+
+    /// <summary>The reader thread's real-time priority, demoted while saturated (<see cref="RealtimeGovernor"/>).</summary>
+    public RealtimeGovernor Realtime => _realtime;
+
+    /// <summary>Most events the queue to the consumer holds (`sensor.queue_capacity`).</summary>
+    public int QueueCapacity { get; }
+
+    /// <summary>Events waiting for the consumer now.</summary>
+    public int Backlog => _channel.Reader.Count;
 
     private unsafe void ReadLoop()
     {
-        if (_realtimePriority > 0)
-        {
-            Volatile.Write(ref _realtimeError, RealtimeThread.TrySetFifo(_realtimePriority));
-        }
+        _realtime.Start(RealtimeGovernor.MonotonicNs());
 
         var writer = _channel.Writer;
         Exception? fault = null;
@@ -178,6 +185,13 @@ public sealed class NflogSource : IPacketSource
         {
             while (!_stopping)
             {
+                // Wakes at least every 100 ms (the socket's receive timeout), so a window always closes.
+                var nowNs = RealtimeGovernor.MonotonicNs();
+                if (_realtime.IsDue(nowNs))
+                {
+                    _realtime.Tick(nowNs, _channel.Reader.Count);
+                }
+
                 var n = _socket.Receive(buffer, _buffer.Length, out var errno);
                 if (n < 0)
                 {

@@ -2,11 +2,18 @@ using System.Text.Json;
 
 namespace PortVeil.Cli.Tests.Commands;
 
-public sealed class AllowCommandTests : IDisposable
+/// <summary>`portveil allow list|add|remove` on the configured backend; run on SQLite by SqliteAllowCommandTests and on PostgreSQL by PostgresAllowCommandTests.</summary>
+public abstract class AllowCommandTests(OperatorState state) : IDisposable
 {
-    private readonly OperatorState _state = new();
+    private readonly OperatorState _state = state;
 
-    public void Dispose() => _state.Dispose();
+    protected OperatorState State => _state;
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Allow_add_lifts_a_ban_inside_the_block_and_allow_list_shows_the_entry_with_its_comment()

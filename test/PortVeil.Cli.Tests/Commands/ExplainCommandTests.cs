@@ -2,11 +2,18 @@ using System.Text.Json;
 
 namespace PortVeil.Cli.Tests.Commands;
 
-public sealed class ExplainCommandTests : IDisposable
+/// <summary>`portveil explain ban|rules` on the configured backend; run on SQLite by SqliteExplainCommandTests and on PostgreSQL by PostgresExplainCommandTests.</summary>
+public abstract class ExplainCommandTests(OperatorState state) : IDisposable
 {
-    private readonly OperatorState _state = new();
+    private readonly OperatorState _state = state;
 
-    public void Dispose() => _state.Dispose();
+    protected OperatorState State => _state;
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Explain_ban_tells_ports_detector_thresholds_fingerprint_timing_exposure_and_escalation()
@@ -67,6 +74,30 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("203.0.113.41 is not banned now", stdout, StringComparison.Ordinal);
         Assert.Contains("when an operator unbanned it", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_ban_of_a_member_of_a_24_subnet_ban_tells_the_subnet_ban_before_and_after_it_is_lifted()
+    {
+        await _state.RecordScanAsync("198.51.100.0", DateTimeOffset.UtcNow.AddMinutes(-2), TimeSpan.FromMinutes(10), prefixLength: 24);
+
+        var active = _state.RunNoKernel("explain", "ban", "198.51.100.77");
+        var json = _state.RunNoKernel("explain", "ban", "198.51.100.77", "-o", "json");
+        var lifted = _state.RunNoKernel("bans", "remove", "198.51.100.0/24");
+        var after = _state.RunNoKernel("explain", "ban", "198.51.100.77");
+
+        Assert.Equal(0, active.ExitCode);
+        Assert.Contains("198.51.100.77 is banned as part of 198.51.100.0/24 by the trw detector", active.Out, StringComparison.Ordinal);
+        Assert.Contains("open (served): 22, 443", active.Out, StringComparison.Ordinal);
+        using (var doc = JsonDocument.Parse(json.Out))
+        {
+            Assert.Equal("198.51.100.0/24", Assert.Single(doc.RootElement.GetProperty("incidents").EnumerateArray()).GetProperty("source").GetString());
+        }
+
+        Assert.Equal(0, lifted.ExitCode);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Contains("198.51.100.77 is not banned now. It was banned as part of 198.51.100.0/24 by the trw detector", after.Out, StringComparison.Ordinal);
+        Assert.Contains("when an operator unbanned it", after.Out, StringComparison.Ordinal);
     }
 
     [Fact]

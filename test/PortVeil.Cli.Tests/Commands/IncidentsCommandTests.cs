@@ -1,13 +1,19 @@
 using System.Text.Json;
-using PortVeil.Cli.Commands;
 
 namespace PortVeil.Cli.Tests.Commands;
 
-public sealed class IncidentsCommandTests : IDisposable
+/// <summary>`portveil incidents` on the configured backend; run on SQLite by SqliteIncidentsCommandTests and on PostgreSQL by PostgresIncidentsCommandTests.</summary>
+public abstract class IncidentsCommandTests(OperatorState state) : IDisposable
 {
-    private readonly OperatorState _state = new();
+    private readonly OperatorState _state = state;
 
-    public void Dispose() => _state.Dispose();
+    protected OperatorState State => _state;
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Incidents_lists_each_scan_with_detector_tool_ports_and_exposure()
@@ -60,14 +66,16 @@ public sealed class IncidentsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Since_accepts_durations_and_absolute_times()
+    public async Task A_subnet_incident_of_a_campaign_is_listed_as_its_ipv4_24()
     {
-        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        await _state.RecordScanAsync("198.51.100.0", DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromMinutes(10), prefixLength: 24);
 
-        Assert.True(IncidentsCommand.TryParseSince("90m", now, out var back));
-        Assert.True(IncidentsCommand.TryParseSince("2026-11-25T08:00:00+02:00", now, out var absolute));
+        var text = _state.Run("incidents");
+        var json = _state.Run("incidents", "-o", "json");
 
-        Assert.Equal(now.AddMinutes(-90), back);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero), absolute);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Single(text.Out.Split('\n'), l => l.Contains("198.51.100.0/24", StringComparison.Ordinal));
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal("198.51.100.0/24", Assert.Single(doc.RootElement.GetProperty("incidents").EnumerateArray()).GetProperty("source").GetString());
     }
 }

@@ -3,19 +3,29 @@ using PortVeil.Cli.Commands;
 using PortVeil.Cli.Tests.Commands;
 using PortVeil.Core;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
-/// <summary>`portveil export incidents`: JSON lines with the documented fields, from a real SQLite store.</summary>
-public sealed class ExportCommandTests
+/// <summary>
+/// `portveil export incidents`: JSON lines with the documented fields, from the database the configuration's
+/// [storage] selects; run on SQLite by SqliteExportCommandTests and on PostgreSQL by PostgresExportCommandTests.
+/// </summary>
+public abstract class ExportCommandTests(OperatorState state) : IDisposable
 {
+    protected OperatorState State { get; } = state;
+
+    public void Dispose()
+    {
+        State.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
     [Fact]
     public void Each_incident_is_one_json_line_with_the_documented_fields_and_its_ban()
     {
-        using var store = new StoreContent();
+        var store = new StoreContent(State);
 
-        var (exit, stdout, err) = CliRunner.Run("export", "incidents", "--database", store.DatabasePath, "--since", "1d");
+        var (exit, stdout, err) = State.Run("export", "incidents", "--since", "1d");
 
         Assert.True(exit == 0, err);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -47,13 +57,28 @@ public sealed class ExportCommandTests
     }
 
     [Fact]
+    public async Task A_campaign_subnet_incident_exports_as_its_ipv4_24_with_its_subnet_ban()
+    {
+        var banId = await State.RecordScanAsync("198.51.100.0", DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromMinutes(10), prefixLength: 24);
+
+        var (exit, stdout, err) = State.Run("export", "incidents", "--since", "1h");
+
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("198.51.100.0/24", doc.RootElement.GetProperty("source").GetString());
+        Assert.Equal("ipv4_24", doc.RootElement.GetProperty("source_kind").GetString());
+        Assert.Equal(banId.ToString("D"), doc.RootElement.GetProperty("ban").GetProperty("id").GetString());
+        Assert.Equal("198.51.100.0/24", doc.RootElement.GetProperty("ban").GetProperty("target").GetString());
+    }
+
+    [Fact]
     public void Export_to_a_file_writes_the_same_lines_and_respects_since()
     {
-        using var store = new StoreContent();
+        var store = new StoreContent(State);
         var file = Path.Combine(Path.GetTempPath(), $"pv-export-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var (exit, _, err) = CliRunner.Run("export", "incidents", "--database", store.DatabasePath, "--since", "2h", "--output", file);
+            var (exit, _, err) = State.Run("export", "incidents", "--since", "2h", "--output", file);
 
             Assert.True(exit == 0, err);
             Assert.Contains("Exported 1 incident(s)", err, StringComparison.Ordinal);
@@ -70,9 +95,9 @@ public sealed class ExportCommandTests
     [Fact]
     public void A_hostile_summary_stays_inside_its_json_string()
     {
-        using var store = new StoreContent(hostile: true);
+        _ = new StoreContent(State, hostile: true);
 
-        var (exit, stdout, _) = CliRunner.Run("export", "incidents", "--database", store.DatabasePath, "--since", "1d");
+        var (exit, stdout, _) = State.Run("export", "incidents", "--since", "1d");
 
         Assert.Equal(0, exit);
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -85,66 +110,56 @@ public sealed class ExportCommandTests
     [Fact]
     public async Task An_export_larger_than_a_page_writes_every_incident_once_even_when_times_tie_at_page_boundaries()
     {
-        var dir = Directory.CreateTempSubdirectory("pv-export-pages-");
-        try
+        const int count = (ExportCommand.PageSize * 2) + 1234;
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        using (var store = State.OpenStore())
         {
-            var path = Path.Combine(dir.FullName, "portveil.db");
-            const int count = (ExportCommand.PageSize * 2) + 1234;
-            var t0 = DateTimeOffset.UtcNow.AddHours(-1);
-            using (var store = SqliteStore.Open(new SqliteStoreOptions { Path = path }))
+            var batch = new StorageBatch();
+            for (var i = 0; i < count; i++)
             {
-                var batch = new StorageBatch();
-                for (var i = 0; i < count; i++)
+                // Three incidents share each nanosecond, so page boundaries fall inside a tie.
+                var at = t0.AddTicks(i / 3 * 10);
+                batch.Incidents.Add(new IncidentRecord
                 {
-                    // Three incidents share each nanosecond, so page boundaries fall inside a tie.
-                    var at = t0.AddTicks(i / 3 * 10);
-                    batch.Incidents.Add(new IncidentRecord
+                    Id = Guid.CreateVersion7(at),
+                    Verdict = new Verdict
                     {
-                        Id = Guid.CreateVersion7(at),
-                        Verdict = new Verdict
+                        Source = SourceKey.ForAddress(NetAddress.FromV4(0xCB007100u + (uint)(i % 250) + 1)), // 203.0.113.1-250
+                        Scan = ScanKind.Syn,
+                        Detector = DetectorKind.WindowThreshold,
+                        DecidedAtNs = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
+                        Evidence = new Evidence
                         {
-                            Source = SourceKey.ForAddress(NetAddress.FromV4(0xCB007100u + (uint)(i % 250) + 1)), // 203.0.113.1-250
-                            Scan = ScanKind.Syn,
                             Detector = DetectorKind.WindowThreshold,
-                            DecidedAtNs = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
-                            Evidence = new Evidence
-                            {
-                                Detector = DetectorKind.WindowThreshold,
-                                Score = 30,
-                                Threshold = 21,
-                                Summary = $"n={i}",
-                                Probes = 30,
-                                PortsProbed = [22],
-                                ClosedPorts = [],
-                                OpenPortsReached = [22],
-                            },
+                            Score = 30,
+                            Threshold = 21,
+                            Summary = $"n={i}",
+                            Probes = 30,
+                            PortsProbed = [22],
+                            ClosedPorts = [],
+                            OpenPortsReached = [22],
                         },
-                        OriginHost = "host-a",
-                    });
-                }
-
-                await store.WriteBatchAsync(batch);
+                    },
+                    OriginHost = "host-a",
+                });
             }
 
-            var (exit, stdout, err) = CliRunner.Run("export", "incidents", "--database", path, "--since", "2h");
-
-            Assert.True(exit == 0, err);
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            var summaries = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                using var doc = JsonDocument.Parse(line);
-                Assert.True(ids.Add(doc.RootElement.GetProperty("id").GetString()!), "an incident was written twice");
-                summaries.Add(doc.RootElement.GetProperty("summary").GetString()!);
-            }
-
-            Assert.Equal(count, ids.Count);
-            Assert.Equal(count, summaries.Count);
+            await store.WriteBatchAsync(batch);
         }
-        finally
+
+        var (exit, stdout, err) = State.Run("export", "incidents", "--since", "2h");
+
+        Assert.True(exit == 0, err);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var summaries = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            dir.Delete(recursive: true);
+            using var doc = JsonDocument.Parse(line);
+            Assert.True(ids.Add(doc.RootElement.GetProperty("id").GetString()!), "an incident was written twice");
+            summaries.Add(doc.RootElement.GetProperty("summary").GetString()!);
         }
+
+        Assert.Equal(count, ids.Count);
+        Assert.Equal(count, summaries.Count);
     }
 }

@@ -4,7 +4,7 @@ using PortVeil.Cli.Tests.Commands;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
-/// <summary>`portveil report` end to end through the real command tree: captures from shared/corpus and a real SQLite store.</summary>
+/// <summary>`portveil report` end to end through the real command tree from captures of shared/corpus (from a database: <see cref="ReportFromDatabaseTests"/>).</summary>
 public sealed class ReportCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"pv-report-out-{Guid.NewGuid():N}");
@@ -48,66 +48,6 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_report_from_a_sqlite_store_shows_incidents_bans_subnets_and_probes()
-    {
-        using var store = new StoreContent();
-        var output = Path.Combine(_dir, "db.html");
-
-        var (exit, stdout, err) = CliRunner.Run("report", "--database", store.DatabasePath, "--since", "1d", "--output", output);
-
-        Assert.True(exit == 0, err);
-        Assert.Contains("2 incident(s), 1 ban(s)", stdout, StringComparison.Ordinal);
-        var report = ReportDocument.Load(output);
-        var exposure = report.Rows("exposure-table").ToDictionary(r => r[0], StringComparer.Ordinal);
-        Assert.Equal(["2001:db8:5:6::/64", "203.0.113.7"], exposure.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("22,443", exposure["203.0.113.7"][8]);
-        Assert.Equal("yes", exposure["203.0.113.7"][9]);
-        Assert.Equal("none", exposure["2001:db8:5:6::/64"][8]);
-        Assert.Equal("masscan", exposure["2001:db8:5:6::/64"][2]);
-        var subnets = report.ChartLabels("top-subnets");
-        Assert.Contains("203.0.113.0/24", subnets);
-        Assert.Contains("2001:db8:5:6::/64", subnets);
-        var bans = report.Rows("bans-table");
-        var ban = Assert.Single(bans);
-        Assert.Equal("203.0.113.7", ban[0]);
-        Assert.Equal("1", ban[6]);
-        Assert.NotNull(report.Dom.GetElementById("probes"));
-        Assert.Equal(2, report.Rows("incidents-table").Count);
-    }
-
-    [Fact]
-    public void A_report_for_a_period_without_the_incidents_leaves_them_out()
-    {
-        using var store = new StoreContent();
-        var output = Path.Combine(_dir, "recent.html");
-
-        var (exit, _, err) = CliRunner.Run("report", "--database", store.DatabasePath, "--since", "2h", "--output", output);
-
-        Assert.True(exit == 0, err);
-        var rows = ReportDocument.Load(output).Rows("incidents-table");
-        Assert.Equal("2001:db8:5:6::/64", Assert.Single(rows)[1]);
-    }
-
-    [Fact]
-    public void Hostile_strings_from_the_database_are_escaped_and_never_become_markup()
-    {
-        using var store = new StoreContent(hostile: true);
-        var output = Path.Combine(_dir, "hostile.html");
-
-        var (exit, _, err) = CliRunner.Run("report", "--database", store.DatabasePath, "--since", "1d", "--output", output);
-
-        Assert.True(exit == 0, err);
-        var report = ReportDocument.Load(output);
-        // Only the report's own script element exists, and no element came from data.
-        Assert.Single(report.Dom.QuerySelectorAll("script"));
-        Assert.Empty(report.Dom.QuerySelectorAll("img, b, body svg[onload], [onerror], [onload]"));
-        Assert.Equal(StoreContent.HostileReason, report.Rows("bans-table").Single()[8]);
-        Assert.All(report.Rows("incidents-table"), r => Assert.Equal(StoreContent.HostileSummary, r[8]));
-        Assert.Contains(report.Rows("incidents-table"), r => r[3].Contains(StoreContent.HostileFingerprint, StringComparison.Ordinal) && r[9] == StoreContent.HostileHost);
-        Assert.DoesNotContain("<script>alert", report.Html, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_missing_database_is_an_error_naming_the_path_and_creates_nothing()
     {
         var path = Path.Combine(_dir, "absent.db");
@@ -117,6 +57,22 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains(path, err, StringComparison.Ordinal);
         Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void A_broken_configuration_stops_report_and_export_with_exit_78_naming_the_key()
+    {
+        var config = Path.Combine(_dir, "broken.toml");
+        File.WriteAllText(config, "[storage]\nbackend = \"oracle\"\n");
+
+        var report = CliRunner.Run("report", "--config", config, "--output", Path.Combine(_dir, "x.html"));
+        var export = CliRunner.Run("export", "incidents", "--config", config);
+
+        Assert.Equal(78, report.ExitCode);
+        Assert.Contains("storage.backend", report.Err, StringComparison.Ordinal);
+        Assert.Equal(78, export.ExitCode);
+        Assert.Contains("storage.backend", export.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.html")));
     }
 
     [Fact]

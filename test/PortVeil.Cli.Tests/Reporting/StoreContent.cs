@@ -1,31 +1,28 @@
+using PortVeil.Cli.Tests.Commands;
 using PortVeil.Core;
 using PortVeil.Storage;
-using PortVeil.Storage.Sqlite;
 
 namespace PortVeil.Cli.Tests.Reporting;
 
 /// <summary>
-/// A real SQLite database in a temporary directory, filled through the store API the daemon uses: an IPv4 nmap
-/// SYN scanner that was banned, an IPv6 /64 masscan scanner, and optionally hostile text in every free-text field.
+/// Fills the database of an <see cref="OperatorState"/> (SQLite or PostgreSQL) through the store API the daemon
+/// uses: an IPv4 nmap SYN scanner that was banned, an IPv6 /64 masscan scanner, and optionally hostile text in every
+/// free-text field.
 /// </summary>
-internal sealed class StoreContent : IDisposable
+internal sealed class StoreContent
 {
     public const string HostileReason = "<script>alert('reason')</script>\"><img src=x onerror=alert(1)>";
     public const string HostileSummary = "</td></tr></table><script>alert(\"summary\")</script>&amp;";
     public const string HostileFingerprint = "<svg onload=alert(2)>";
     public const string HostileHost = "host<b>bold</b>";
 
-    private readonly string _directory;
-
-    public StoreContent(bool hostile = false)
+    public StoreContent(OperatorState state, bool hostile = false)
     {
-        _directory = Path.Combine(Path.GetTempPath(), $"pv-report-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_directory);
-        DatabasePath = Path.Combine(_directory, "portveil.db");
+        ArgumentNullException.ThrowIfNull(state);
         Now = DateTimeOffset.UtcNow;
         V4Scanner = NetAddress.Parse("203.0.113.7");
         V6Scanner = NetAddress.Parse("2001:db8:5:6::9");
-        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = DatabasePath });
+        using var store = state.OpenStore();
         var t1 = Now.AddHours(-3);
         BanId = Guid.CreateVersion7(t1);
         store.RecordBanAsync(new BanRecord
@@ -62,8 +59,6 @@ internal sealed class StoreContent : IDisposable
         ]).GetAwaiter().GetResult();
     }
 
-    public string DatabasePath { get; }
-
     public DateTimeOffset Now { get; }
 
     public NetAddress V4Scanner { get; }
@@ -71,19 +66,6 @@ internal sealed class StoreContent : IDisposable
     public NetAddress V6Scanner { get; }
 
     public Guid BanId { get; }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A pooled handle still open on a slow machine; the temp directory is harmless.
-        }
-    }
 
     private static long Ns(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 

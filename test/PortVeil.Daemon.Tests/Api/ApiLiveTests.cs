@@ -3,6 +3,7 @@ using System.Text.Json;
 using PortVeil.Daemon.Api;
 using PortVeil.Storage;
 using PortVeil.TestSupport;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Api;
 
@@ -22,19 +23,8 @@ public class ApiLiveTests
         await WaitForClientsAsync(api.Feed, 1);
 
         var now = DateTimeOffset.UtcNow;
-        var verdict = TestApi.Verdict("203.0.113.44", now, [22, 23, 80], [22]);
-        var record = new BanRecord
-        {
-            Id = Guid.CreateVersion7(),
-            Target = BanTarget.ForAddress(verdict.Source.Address),
-            Reason = "trw: 5 failures",
-            Detector = verdict.Detector,
-            Scan = verdict.Scan,
-            Tool = verdict.Tool,
-            StartedAt = now,
-            ExpiresAt = now.AddHours(1),
-            OriginHost = "test-host",
-        };
+        var verdict = Some.Verdict(Some.Address(44), now, Some.Evidence(now, [22, 23, 80], [22]));
+        var record = Some.Ban(Some.Address(44), now, TimeSpan.FromHours(1));
         api.Feed.Publish("ban", BanView.From(new StoredBan { Ban = record }, [new StoredIncident { Id = Guid.Empty, Verdict = verdict, OriginHost = "test-host" }], now));
 
         using var cts = new CancellationTokenSource(TestTimeouts.Event);

@@ -37,7 +37,7 @@ public class ApiReadTests
         Assert.Contains("Reason: trw: 5 failures", explanation, StringComparison.Ordinal);
         Assert.Contains("Packets: a syn scan: 6 probes", explanation, StringComparison.Ordinal);
         Assert.Contains("open (served): 22.", explanation, StringComparison.Ordinal);
-        Assert.Contains("Fingerprint: its packets match nmap (window 1024, lone MSS).", explanation, StringComparison.Ordinal);
+        Assert.Contains("Fingerprint: its packets match nmap (window 1024, lone MSS 1460).", explanation, StringComparison.Ordinal);
         Assert.Contains("Exposure: before the verdict it had reached 1 open port (22)", explanation, StringComparison.Ordinal);
         Assert.Contains("Kernel: not checked (a ban list does not read the kernel; GET /api/v1/explain/203.0.113.7", explanation, StringComparison.Ordinal);
         Assert.Contains("it learned no open port", bans[0].GetProperty("explanation").GetString()!, StringComparison.Ordinal);

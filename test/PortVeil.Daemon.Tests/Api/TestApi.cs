@@ -6,6 +6,7 @@ using PortVeil.Daemon.Operations;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Api;
 
@@ -80,53 +81,13 @@ internal sealed class TestApi : IAsyncDisposable
         return api;
     }
 
-    public static Verdict Verdict(string source, DateTimeOffset at, ushort[] probed, ushort[] open, DetectorKind detector = DetectorKind.Trw, ScannerTool tool = ScannerTool.Nmap)
-    {
-        var ns = (at - DateTimeOffset.UnixEpoch).Ticks * 100;
-        return new Verdict
-        {
-            Source = SourceKey.ForAddress(NetAddress.Parse(source)),
-            Scan = ScanKind.Syn,
-            Detector = detector,
-            Tool = tool,
-            DecidedAtNs = ns,
-            SourceVerified = true,
-            Evidence = new Evidence
-            {
-                Detector = detector,
-                Score = 5,
-                Threshold = 4,
-                Summary = $"{probed.Length} failures to unserved ports",
-                Probes = probed.Length,
-                PortsProbed = probed,
-                ClosedPorts = [.. probed.Except(open)],
-                OpenPortsReached = open,
-                Tool = tool,
-                FingerprintDetail = tool == ScannerTool.Nmap ? "window 1024, lone MSS" : null,
-                FirstSeenNs = ns - 2_000_000_000,
-                LastSeenNs = ns,
-            },
-        };
-    }
-
-    /// <summary>Stores a ban and the incident behind it, as the daemon's ban loop would.</summary>
+    /// <summary>Stores the sample ban of <paramref name="source"/> and the incident behind it, as the daemon's ban loop would.</summary>
     public async Task<BanRecord> StoreBanAsync(string source, DateTimeOffset at, ushort[] probed, ushort[] open, TimeSpan? duration = null)
     {
-        var verdict = Verdict(source, at, probed, open);
-        var ban = new BanRecord
-        {
-            Id = Guid.CreateVersion7(),
-            Target = BanTarget.ForAddress(NetAddress.Parse(source)),
-            Reason = "trw: 5 failures, 0 successes (nmap)",
-            Detector = DetectorKind.Trw,
-            Scan = ScanKind.Syn,
-            Tool = ScannerTool.Nmap,
-            StartedAt = at,
-            ExpiresAt = at + (duration ?? TimeSpan.FromHours(1)),
-            OriginHost = "test-host",
-        };
+        var address = NetAddress.Parse(source);
+        var ban = Some.Ban(address, at, duration ?? TimeSpan.FromHours(1)) with { OriginHost = "test-host" };
         await Store.RecordBanAsync(ban);
-        await Store.RecordIncidentAsync(new IncidentRecord { Id = Guid.CreateVersion7(), Verdict = verdict, BanId = ban.Id, OriginHost = "test-host" });
+        await Store.RecordIncidentAsync(Some.Incident(Some.Verdict(address, at, Some.Evidence(at, probed, open)), ban.Id) with { OriginHost = "test-host" });
         return ban;
     }
 

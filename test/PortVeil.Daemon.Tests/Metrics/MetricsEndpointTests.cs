@@ -15,7 +15,7 @@ public class MetricsEndpointTests
     public async Task Scraped_metrics_parse_as_prometheus_text_and_carry_the_recorded_values()
     {
         await using var api = await TestApi.StartAsync();
-        api.Status = new DaemonStatus { Events = 98765, ActiveBans = 3, KernelOverruns = 4, TrackedSources = 1200, StorageQueueDepth = 17 };
+        api.Status = new DaemonStatus { Events = 98765, ActiveBans = 3, KernelOverruns = 4, TrackedSources = 1200, StorageQueueDepth = 17, RealtimeThreads = 1, RealtimeDemotions = 5 };
         api.Metrics.Verdict(DetectorKind.Trw, ScanKind.Syn);
         api.Metrics.Verdict(DetectorKind.Trw, ScanKind.Syn);
         api.Metrics.Verdict(DetectorKind.StealthFlags, ScanKind.Fin);
@@ -48,6 +48,10 @@ public class MetricsEndpointTests
         Assert.Equal(4, m.Value("portveil_kernel_overruns_total"));
         Assert.Equal(1200, m.Value("portveil_engine_sources"));
         Assert.Equal(17, m.Value("portveil_storage_queue_depth"));
+        Assert.Equal("gauge", m.Types["portveil_ban_path_realtime_threads"]);
+        Assert.Equal(1, m.Value("portveil_ban_path_realtime_threads"));
+        Assert.Equal("counter", m.Types["portveil_ban_path_realtime_demotions_total"]);
+        Assert.Equal(5, m.Value("portveil_ban_path_realtime_demotions_total"));
 
         Assert.Equal("histogram", m.Types["portveil_ban_latency_seconds"]);
         Assert.Equal(1, m.Value("portveil_ban_latency_seconds_bucket", ("le", "0.0005")));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PortVeil.Daemon.Notifications;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Notifications;
 
@@ -17,10 +18,10 @@ public sealed class IncidentLogSinkTests : IDisposable
     {
         var path = Path.Combine(_dir, "incidents.jsonl");
         var notifier = new IncidentNotifier(new NotificationOptions { IncidentLog = path });
-        var ban = Samples.Ban();
+        var ban = Some.Ban();
 
-        notifier.OnIncident(Guid.CreateVersion7(), Samples.Verdict(), "lab-host", ban);
-        notifier.OnIncident(Guid.CreateVersion7(), Samples.Verdict("2001:db8::7"), "lab-host", null);
+        notifier.OnIncident(Guid.CreateVersion7(), Some.Verdict(), "lab-host", ban);
+        notifier.OnIncident(Guid.CreateVersion7(), Some.Verdict("2001:db8::7"), "lab-host", null);
         await notifier.DisposeAsync();
 
         var lines = File.ReadAllLines(path);

@@ -18,7 +18,7 @@ public sealed class UnbanWebhookTests
         using var receiver = new WebhookReceiver(200);
         await using var notifier = new IncidentNotifier(new NotificationOptions
         {
-            Webhooks = [new WebhookOptions { Url = receiver.Url, Secret = Samples.Secret, Events = WebhookEvents.Unban, Timeout = TimeSpan.FromSeconds(5) }],
+            Webhooks = [new WebhookOptions { Url = receiver.Url, Secret = WebhookReceiver.TestSecret, Events = WebhookEvents.Unban, Timeout = TimeSpan.FromSeconds(5) }],
         });
         var sync = new OperatorSyncLoop(f.DaemonStore, f.DaemonStore, f.DaemonAllowlist, pusher: null, f.Policy, enforcer: null,
             NullLogger.Instance, notifier: notifier);
@@ -31,7 +31,7 @@ public sealed class UnbanWebhookTests
         Assert.True(receiver.WaitForRequests(1, TestTimeouts.Event), "no unban webhook arrived");
         var request = Assert.Single(receiver.Requests);
         Assert.Equal("unban", request.Headers[WebhookSignature.EventHeader]);
-        Assert.True(WebhookSignature.Verify(Samples.Secret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
+        Assert.True(WebhookSignature.Verify(WebhookReceiver.TestSecret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
             request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
         using var json = JsonDocument.Parse(request.Body);
         var b = json.RootElement.GetProperty("ban");

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using PortVeil.Daemon.Notifications;
 using PortVeil.TestSupport;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Notifications;
 
@@ -15,7 +16,7 @@ public sealed class WebhookSenderTests
         // Short waits keep the test quick; the doubling is what is tested, not the default 1 s.
         WebhookBackoff = TimeSpan.FromMilliseconds(50),
         WebhookMaxBackoff = TimeSpan.FromSeconds(1),
-        Webhooks = [new WebhookOptions { Url = url, Secret = Samples.Secret, Events = events, Timeout = TimeSpan.FromSeconds(5) }],
+        Webhooks = [new WebhookOptions { Url = url, Secret = WebhookReceiver.TestSecret, Events = events, Timeout = TimeSpan.FromSeconds(5) }],
     };
 
     [Fact]
@@ -23,8 +24,8 @@ public sealed class WebhookSenderTests
     {
         using var receiver = new WebhookReceiver(200);
         var notifier = new IncidentNotifier(Options(receiver.Url));
-        var ban = Samples.Ban();
-        var verdict = Samples.Verdict();
+        var ban = Some.Ban();
+        var verdict = Some.Verdict();
 
         notifier.OnBan(ban, Guid.CreateVersion7(), verdict);
 
@@ -35,13 +36,13 @@ public sealed class WebhookSenderTests
         Assert.Equal("/hook/", request.Path);
         Assert.Equal("ban", request.Headers[WebhookSignature.EventHeader]);
         Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
-        Assert.True(WebhookSignature.Verify(Samples.Secret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
+        Assert.True(WebhookSignature.Verify(WebhookReceiver.TestSecret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
             request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), "the signature verifies with the shared secret");
         Assert.Matches("^sha256=[0-9a-f]{64}$", request.Headers[WebhookSignature.SignatureHeader]);
 
         // The receiver's own check, spelled out: HMAC-SHA256(secret, "<timestamp>.<raw body>").
         var ts = request.Headers[WebhookSignature.TimestampHeader];
-        var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Samples.Secret), (byte[])[.. Encoding.ASCII.GetBytes(ts + "."), .. request.Body]);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookReceiver.TestSecret), (byte[])[.. Encoding.ASCII.GetBytes(ts + "."), .. request.Body]);
         Assert.Equal("sha256=" + Convert.ToHexStringLower(mac), request.Headers[WebhookSignature.SignatureHeader]);
 
         using var json = JsonDocument.Parse(request.Body);
@@ -60,15 +61,15 @@ public sealed class WebhookSenderTests
         var body = Encoding.UTF8.GetBytes("{\"event\":\"ban\"}");
         var now = DateTimeOffset.UtcNow;
         var ts = now.ToUnixTimeSeconds();
-        var sig = WebhookSignature.Sign(Samples.Secret, ts, body);
+        var sig = WebhookSignature.Sign(WebhookReceiver.TestSecret, ts, body);
         var tolerance = TimeSpan.FromMinutes(5);
         var stamp = ts.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.True(WebhookSignature.Verify(Samples.Secret, stamp, sig, body, now, tolerance));
-        Assert.False(WebhookSignature.Verify(Samples.Secret, stamp, sig, Encoding.UTF8.GetBytes("{\"event\":\"unban\"}"), now, tolerance));
+        Assert.True(WebhookSignature.Verify(WebhookReceiver.TestSecret, stamp, sig, body, now, tolerance));
+        Assert.False(WebhookSignature.Verify(WebhookReceiver.TestSecret, stamp, sig, Encoding.UTF8.GetBytes("{\"event\":\"unban\"}"), now, tolerance));
         Assert.False(WebhookSignature.Verify("another-secret-0123456789", stamp, sig, body, now, tolerance));
-        Assert.False(WebhookSignature.Verify(Samples.Secret, (ts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), sig, body, now, tolerance));
-        Assert.False(WebhookSignature.Verify(Samples.Secret, stamp, sig, body, now.AddMinutes(10), tolerance), "a replay 10 minutes later");
+        Assert.False(WebhookSignature.Verify(WebhookReceiver.TestSecret, (ts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), sig, body, now, tolerance));
+        Assert.False(WebhookSignature.Verify(WebhookReceiver.TestSecret, stamp, sig, body, now.AddMinutes(10), tolerance), "a replay 10 minutes later");
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class WebhookSenderTests
         using var receiver = new WebhookReceiver(500, 503, 200);
         var notifier = new IncidentNotifier(Options(receiver.Url));
 
-        notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+        notifier.OnBan(Some.Ban(), Guid.CreateVersion7(), Some.Verdict());
 
         Assert.True(receiver.WaitForRequests(3, TestTimeouts.Event), "three attempts");
         var sender = notifier.Webhooks[0];
@@ -89,7 +90,7 @@ public sealed class WebhookSenderTests
         Assert.Equal(0, sender.Failed);
         Assert.Single(attempts.Select(a => a.Headers[WebhookSignature.DeliveryHeader]).Distinct());
         Assert.All(attempts, a => Assert.Equal(attempts[0].Body, a.Body));
-        Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(Samples.Secret, a.Headers[WebhookSignature.TimestampHeader],
+        Assert.All(attempts, a => Assert.True(WebhookSignature.Verify(WebhookReceiver.TestSecret, a.Headers[WebhookSignature.TimestampHeader],
             a.Headers[WebhookSignature.SignatureHeader], a.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5))));
 
         // Backoff: 50 ms, then 100 ms (exponential). A lower bound only; the machine may be slower, never faster.
@@ -103,7 +104,7 @@ public sealed class WebhookSenderTests
         using var receiver = new WebhookReceiver(400);
         var notifier = new IncidentNotifier(Options(receiver.Url));
 
-        notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+        notifier.OnBan(Some.Ban(), Guid.CreateVersion7(), Some.Verdict());
 
         var sender = notifier.Webhooks[0];
         Assert.True(SpinWait.SpinUntil(() => sender.Failed == 1, TestTimeouts.Event), "failure counted");
@@ -120,12 +121,12 @@ public sealed class WebhookSenderTests
         var notifier = new IncidentNotifier(Options(receiver.Url, queue: 2));
         var sender = notifier.Webhooks[0];
 
-        notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+        notifier.OnBan(Some.Ban(), Guid.CreateVersion7(), Some.Verdict());
         Assert.True(receiver.WaitForRequests(1, TestTimeouts.Event), "the first message is in flight, held by the receiver");
         for (var i = 0; i < 5; i++)
         {
             // Two fill the queue, three are dropped; each call returns at once even though the receiver hangs.
-            notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+            notifier.OnBan(Some.Ban(), Guid.CreateVersion7(), Some.Verdict());
         }
 
         Assert.Equal(3, sender.Dropped);
@@ -141,10 +142,10 @@ public sealed class WebhookSenderTests
     {
         using var receiver = new WebhookReceiver(200);
         var notifier = new IncidentNotifier(Options(receiver.Url, WebhookEvents.Unban | WebhookEvents.Incident));
-        var ban = Samples.Ban();
+        var ban = Some.Ban();
 
-        notifier.OnBan(ban, Guid.CreateVersion7(), Samples.Verdict());
-        notifier.OnIncident(Guid.CreateVersion7(), Samples.Verdict(), "lab-host", ban);
+        notifier.OnBan(ban, Guid.CreateVersion7(), Some.Verdict());
+        notifier.OnIncident(Guid.CreateVersion7(), Some.Verdict(), "lab-host", ban);
         notifier.OnUnban(ban.Id, ban.Target, "unbanned by admin", "lab-host", DateTimeOffset.UtcNow);
 
         Assert.True(receiver.WaitForRequests(2, TestTimeouts.Event));
@@ -163,7 +164,7 @@ public sealed class WebhookSenderTests
         var notifier = new IncidentNotifier(options);
         var sender = notifier.Webhooks[0];
 
-        notifier.OnBan(Samples.Ban(), Guid.CreateVersion7(), Samples.Verdict());
+        notifier.OnBan(Some.Ban(), Guid.CreateVersion7(), Some.Verdict());
 
         Assert.True(SpinWait.SpinUntil(() => sender.Failed == 1, TestTimeouts.Event), "given up after two timed-out attempts");
         receiver.Release();

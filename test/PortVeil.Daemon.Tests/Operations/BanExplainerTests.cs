@@ -1,6 +1,7 @@
 using PortVeil.Core;
 using PortVeil.Daemon.Operations;
 using PortVeil.Storage;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Operations;
 
@@ -15,20 +16,11 @@ public sealed class BanExplainerTests
         PassedGating = passed,
         Ban = new StoredBan
         {
-            Ban = new BanRecord
-            {
-                Id = Guid.CreateVersion7(),
-                Target = BanTarget.ForAddress(NetAddress.Parse("198.51.100.101")),
-                Reason = "trw",
-                Detector = DetectorKind.Trw,
-                StartedAt = Now.AddMinutes(-1),
-                ExpiresAt = Now.AddHours(1),
-                OriginHost = "h",
-            },
+            Ban = Some.Ban(NetAddress.Parse("198.51.100.101"), Now.AddMinutes(-1), TimeSpan.FromMinutes(61)),
         },
         Incidents =
         [
-            new StoredIncident { Id = Guid.CreateVersion7(), OriginHost = "h", Verdict = OperatorFixture.Verdict("198.51.100.101") },
+            new StoredIncident { Id = Guid.CreateVersion7(), OriginHost = "h", Verdict = Some.Verdict("198.51.100.101") },
         ],
     };
 
@@ -39,7 +31,7 @@ public sealed class BanExplainerTests
     {
         var text = Exposure(Gated(passed: false));
 
-        Assert.Contains("2 open ports (22, 80)", text, StringComparison.Ordinal);
+        Assert.Contains("2 open ports (22, 443)", text, StringComparison.Ordinal);
         Assert.Contains("it never passed (it is not in @known4), so it learned no open port", text, StringComparison.Ordinal);
     }
 
@@ -47,7 +39,7 @@ public sealed class BanExplainerTests
     public void A_scanner_that_passed_gating_or_without_gating_may_have_learned_the_ports()
     {
         Assert.Contains("it passed first-contact gating (it is in @known4): it may have learned that these ports are open", Exposure(Gated(passed: true)), StringComparison.Ordinal);
-        Assert.Contains("had reached 2 open ports (22, 80); it may have learned", Exposure(Gated(passed: null)), StringComparison.Ordinal);
+        Assert.Contains("had reached 2 open ports (22, 443); it may have learned", Exposure(Gated(passed: null)), StringComparison.Ordinal);
     }
 
     [Fact]

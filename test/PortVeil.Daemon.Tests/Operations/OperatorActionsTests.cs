@@ -3,6 +3,7 @@ using PortVeil.Daemon.Operations;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Storage;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Operations;
 
@@ -135,14 +136,14 @@ public sealed class OperatorActionsTests : IDisposable
     [Fact]
     public async Task An_allow_entry_made_by_the_CLI_reaches_the_running_daemons_policy_in_one_sync_pass()
     {
-        Assert.Equal(BanAction.Ban, _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.50")).Action);
+        Assert.Equal(BanAction.Ban, _f.Policy.Decide(Some.Verdict("203.0.113.50")).Action);
         _f.Policy.Release(NetPrefix.Parse("203.0.113.50"));
 
         await _f.Cli.AllowAsync(P("203.0.113.48/29"), "monitoring", default);
-        var before = _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.50"));
+        var before = _f.Policy.Decide(Some.Verdict("203.0.113.50"));
         _f.Policy.Release(NetPrefix.Parse("203.0.113.50"));
         await _f.Sync.SyncOnceAsync(default);
-        var after = _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.50"));
+        var after = _f.Policy.Decide(Some.Verdict("203.0.113.50"));
 
         Assert.Equal(BanAction.Ban, before.Action);
         Assert.Equal(BanAction.Skip, after.Action);
@@ -153,27 +154,22 @@ public sealed class OperatorActionsTests : IDisposable
     [Fact]
     public async Task A_manual_unban_by_the_CLI_reaches_the_running_daemons_policy_ledger()
     {
-        var decision = _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.60"));
+        var decision = _f.Policy.Decide(Some.Verdict("203.0.113.60"));
         Assert.Equal(BanAction.Ban, decision.Action);
-        await _f.DaemonStore.RecordBanAsync(new BanRecord
+        await _f.DaemonStore.RecordBanAsync(Some.Ban(Some.Address(60), decision.DecidedAt, decision.ExpiresAt - decision.DecidedAt) with
         {
-            Id = Guid.CreateVersion7(),
-            Target = BanTarget.ForAddress(NetAddress.Parse("203.0.113.60")),
             Reason = decision.Explanation,
-            Detector = DetectorKind.Trw,
-            StartedAt = decision.DecidedAt,
-            ExpiresAt = decision.ExpiresAt,
             OriginHost = "daemon-host",
         });
         await _f.Sync.SyncOnceAsync(default);
-        Assert.Equal(SkipReason.AlreadyBanned, _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.60")).SkipReason);
+        Assert.Equal(SkipReason.AlreadyBanned, _f.Policy.Decide(Some.Verdict("203.0.113.60")).SkipReason);
 
         var unban = await _f.Cli.UnbanAsync(P("203.0.113.60"), default);
         await _f.Sync.SyncOnceAsync(default);
 
         Assert.Equal(OperatorStatus.Done, unban.Status);
         Assert.Equal(0, _f.Policy.ActiveBans);
-        Assert.Equal(BanAction.Ban, _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.60")).Action);
+        Assert.Equal(BanAction.Ban, _f.Policy.Decide(Some.Verdict("203.0.113.60")).Action);
     }
 
     [Fact]
@@ -184,7 +180,7 @@ public sealed class OperatorActionsTests : IDisposable
         await _f.Sync.SyncOnceAsync(default);
 
         Assert.Equal(1, _f.Policy.ActiveBans);
-        Assert.Equal(SkipReason.AlreadyBanned, _f.Policy.Decide(OperatorFixture.Verdict("203.0.113.70")).SkipReason);
+        Assert.Equal(SkipReason.AlreadyBanned, _f.Policy.Decide(Some.Verdict("203.0.113.70")).SkipReason);
     }
 
     [Fact]

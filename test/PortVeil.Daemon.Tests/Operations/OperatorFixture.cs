@@ -48,28 +48,6 @@ internal sealed class OperatorFixture : IDisposable
 
     public OperatorSyncLoop Sync { get; }
 
-    public static Verdict Verdict(string address) => new()
-    {
-        Source = SourceKey.ForAddress(NetAddress.Parse(address)),
-        Scan = ScanKind.Syn,
-        Detector = DetectorKind.Trw,
-        Tool = ScannerTool.Nmap,
-        DecidedAtNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
-        SourceVerified = true,
-        Evidence = new Evidence
-        {
-            Detector = DetectorKind.Trw,
-            Score = 6.9,
-            Threshold = 4.6,
-            Summary = "TRW: 5 failures, 0 successes",
-            Probes = 12,
-            PortsProbed = [21, 22, 23, 25, 80],
-            ClosedPorts = [21, 23, 25],
-            OpenPortsReached = [22, 80],
-            Tool = ScannerTool.Nmap,
-        },
-    };
-
     public void Dispose()
     {
         CliStore.Dispose();

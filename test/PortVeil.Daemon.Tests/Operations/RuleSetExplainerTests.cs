@@ -8,8 +8,8 @@ namespace PortVeil.Daemon.Tests.Operations;
 /// Data/portveil-table.json is `nft -j list table inet portveil` (libnftables 1.0.6) of a table the daemon built in
 /// a throwaway namespace: `portveil run` with `kernel.raw_syn_drop = true`, `kernel.log_replies = true`,
 /// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, spoof chain, stealth log and
-/// suspect rules on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
-/// (one element in banned4, one in banned4_24).
+/// suspect rules and the gating probe limit on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
+/// (one element in banned4, one in banned4_24; the warm-up sets warmup4/warmup6 are empty again after start).
 /// </summary>
 public sealed class RuleSetExplainerTests
 {
@@ -64,6 +64,27 @@ public sealed class RuleSetExplainerTests
         var set = e.Sets.Single(s => s.Name == "banned4_24");
         Assert.Equal(1, set.Elements);
         Assert.StartsWith("IPv4 /24 networks the daemon banned", set.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gating_probe_limit_rules_are_rendered_and_explained()
+    {
+        var e = RuleSetExplainer.Explain(Listing);
+
+        var unserved = e.Chains.Single(c => c.Name == "unserved");
+        var meter = unserved.Rules.Single(r => r.Sets.Contains("probed4"));
+        Assert.Equal(
+            "ip saddr != @probers4 ip saddr . meta l4proto . th dport != @probed4 add @probed4 { ip saddr . meta l4proto . th dport } update @probe_meter4 { ip saddr limit rate over 3/minute burst 3 packets } add @probers4 { ip saddr }",
+            meter.Text);
+        Assert.StartsWith("Gating probe limit: a new IPv4 (source . protocol . port)", meter.Explanation, StringComparison.Ordinal);
+
+        // Kept out before any gating rule lets a retransmit through, after the known-source accepts.
+        var served = e.Chains.Single(c => c.Name == "served").Rules.ToList();
+        var keptOut = served.FindIndex(r => r.Sets.SequenceEqual(["probers4"]));
+        Assert.True(keptOut > served.FindIndex(r => r.Sets.Contains("known4") && r.Text.EndsWith("accept", StringComparison.Ordinal)));
+        Assert.True(keptOut < served.FindIndex(r => r.Sets.Contains("pending_young4")));
+        Assert.StartsWith("Gating probe limit: a never-seen IPv4 source", served[keptOut].Explanation, StringComparison.Ordinal);
+        Assert.EndsWith("for 10m.", e.Sets.Single(s => s.Name == "probers4").Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

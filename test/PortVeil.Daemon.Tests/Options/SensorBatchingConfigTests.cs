@@ -33,14 +33,14 @@ public class SensorBatchingConfigTests
     }
 
     [Fact]
-    public void Realtime_priority_is_off_by_default_and_reaches_the_sensor_options_when_set()
+    public void Realtime_priority_is_10_by_default_and_0_turns_it_off()
     {
-        Assert.Equal(0, DaemonStages.From(Load("").Config).Nflog.RealtimePriority);
+        Assert.Equal(10, DaemonStages.From(Load("").Config).Nflog.RealtimePriority);
 
-        var r = Load("[sensor]\nrealtime_priority = 10\n");
+        var r = Load("[sensor]\nrealtime_priority = 0\n");
 
         Assert.Empty(r.Errors);
-        Assert.Equal(10, DaemonStages.From(r.Config).Nflog.RealtimePriority);
+        Assert.Equal(0, DaemonStages.From(r.Config).Nflog.RealtimePriority);
     }
 
     [Theory]

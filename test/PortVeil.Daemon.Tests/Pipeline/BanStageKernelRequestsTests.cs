@@ -2,30 +2,16 @@ using PortVeil.Core;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Pipeline;
 
 /// <summary>What a decision puts into the kernel: one element per target, a /24 as one banned4_24 element.</summary>
 public sealed class BanStageKernelRequestsTests
 {
-    private static Verdict VerdictFrom(string address) => new()
-    {
-        Source = SourceKey.ForAddress(NetAddress.Parse(address)),
-        Scan = ScanKind.Syn,
-        Detector = DetectorKind.Distributed,
-        DecidedAtNs = 0,
-        Evidence = new Evidence
-        {
-            Detector = DetectorKind.Distributed,
-            Score = 10,
-            Threshold = 10,
-            Summary = "distributed",
-            Probes = 1,
-            PortsProbed = [2000],
-            ClosedPorts = [2000],
-            OpenPortsReached = [],
-        },
-    };
+    /// <summary>A member of a distributed scan: one probe of one closed port.</summary>
+    private static Verdict VerdictFrom(string address) =>
+        Some.Verdict(NetAddress.Parse(address), DateTimeOffset.UnixEpoch, Some.Evidence(DateTimeOffset.UnixEpoch, [2000], [], detector: DetectorKind.Distributed));
 
     private static BanDecision Decision(string address, string target, BanAction action, params string[] members) => new()
     {

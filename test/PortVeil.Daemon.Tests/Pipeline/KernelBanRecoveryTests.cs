@@ -4,6 +4,7 @@ using PortVeil.Enforcement;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Pipeline;
 
@@ -29,15 +30,8 @@ public sealed class KernelBanRecoveryTests : IDisposable
     private static ActiveBan Kernel(string address, TimeSpan remaining, bool reflex = false, bool restricted = false) =>
         new(SourceKey.ForAddress(NetAddress.Parse(address)), TimeSpan.FromHours(1), remaining, 0, 0, reflex, restricted);
 
-    private static BanRecord Stored(string address, int prefix, DateTimeOffset started, TimeSpan duration) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        Target = new BanTarget(NetAddress.Parse(address), prefix),
-        Reason = "ban for 1 h (first offence): syn scan",
-        StartedAt = started,
-        ExpiresAt = started + duration,
-        OriginHost = "lab",
-    };
+    private static BanRecord Stored(string address, int prefix, DateTimeOffset started, TimeSpan duration) =>
+        Some.Ban(NetAddress.Parse(address), started, duration) with { Target = new BanTarget(NetAddress.Parse(address), prefix) };
 
     [Fact]
     public async Task A_24_element_without_a_record_is_recovered_as_a_24_and_a_stored_24_covers_it()

@@ -3,6 +3,7 @@ using PortVeil.Core;
 using PortVeil.Daemon.Pipeline;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Pipeline;
 
@@ -15,15 +16,7 @@ public sealed class StorageHealthReporterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static BanRecord Ban(int last) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        Target = BanTarget.ForAddress(NetAddress.Parse($"198.51.100.{last}")),
-        Reason = "ban for 1 h (first offence): syn scan",
-        StartedAt = DateTimeOffset.UtcNow,
-        ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-        OriginHost = "lab",
-    };
+    private static BanRecord Ban(int last) => Some.Ban(NetAddress.Parse($"198.51.100.{last}"), DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
     [Fact]
     public async Task An_outage_is_logged_once_with_the_file_then_repeated_with_drops_and_its_recovery_is_logged()

@@ -4,6 +4,7 @@ using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Daemon.Tests.Pipeline;
 
@@ -15,15 +16,8 @@ public sealed class StoredOffenceHistoryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static BanRecord Record(string address, string reason, DateTimeOffset at) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        Target = new BanTarget(NetAddress.Parse(address), 32),
-        Reason = reason,
-        StartedAt = at,
-        ExpiresAt = at + TimeSpan.FromHours(1),
-        OriginHost = "test",
-    };
+    private static BanRecord Record(string address, string reason, DateTimeOffset at) =>
+        Some.Ban(NetAddress.Parse(address), at, TimeSpan.FromHours(1)) with { Reason = reason };
 
     [Fact]
     public async Task Stored_restrictions_are_not_offences_but_stored_bans_are()

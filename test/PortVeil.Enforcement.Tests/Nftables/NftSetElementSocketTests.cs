@@ -81,4 +81,26 @@ public class NftSetElementSocketTests
         Assert.Equal(NetAddress.Parse("2001:db8:1::"), NetAddress.FromBytes(b.Slice(second + 12, 16)));
         Assert.Equal(2000L, BinaryPrimitives.ReadInt64BigEndian(b[(second + 32)..]));
     }
+
+    [Fact]
+    public void Without_timeouts_the_batch_is_a_delsetelem_with_keys_only_and_no_create_flag()
+    {
+        var buffer = new byte[1024];
+        NetAddress[] addresses = [NetAddress.Parse("192.0.2.201")];
+
+        var length = NftSetElementSocket.Build(buffer, "portveil", "warmup4", addresses, [], 40, out var ack);
+        var b = buffer.AsSpan(0, length);
+
+        var msg = Header(b, 20);
+        Assert.Equal(0x0A0E, msg.Type);                                   // NFT_MSG_DELSETELEM in nf_tables
+        Assert.Equal(0x1 | 0x4, msg.Flags);                                 // request, ack
+        Assert.Equal(41u, ack);
+
+        // table (16) + set "warmup4\0" (12) + list (4) + one element: 4 + key 12, and no timeout attribute.
+        Assert.Equal(20 + 16 + 12 + 4 + 4 + 12, msg.Length);
+        var key = 40 + 16 + 12 + 4 + 4;
+        Assert.Equal(((ushort)12, (ushort)0x8001), Attr(b, key));
+        Assert.Equal(new byte[] { 192, 0, 2, 201 }, b.Slice(key + 8, 4).ToArray());
+        Assert.Equal((20, (ushort)0x11, (ushort)0x1, 42u), Header(b, 20 + msg.Length));
+    }
 }

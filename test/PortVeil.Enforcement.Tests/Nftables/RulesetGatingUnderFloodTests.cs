@@ -9,7 +9,9 @@ namespace PortVeil.Enforcement.Tests.Nftables;
 /// </summary>
 public class RulesetGatingUnderFloodTests
 {
-    private static List<string> Served(PortVeilRulesetOptions options)
+    private static List<string> Served(PortVeilRulesetOptions options) => Chain(options, PortVeilRuleset.ServedChain);
+
+    private static List<string> Chain(PortVeilRulesetOptions options, string chain)
     {
         var b = new NftTableBuilder("portveil");
         new PortVeilRuleset(options).AppendTo(b);
@@ -17,7 +19,7 @@ public class RulesetGatingUnderFloodTests
         var rules = new List<string>();
         foreach (var cmd in doc.RootElement.GetProperty("nftables").EnumerateArray())
         {
-            if (cmd.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == PortVeilRuleset.ServedChain)
+            if (cmd.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == chain)
             {
                 rules.Add(rule.GetProperty("expr").GetRawText());
             }
@@ -59,6 +61,50 @@ public class RulesetGatingUnderFloodTests
             Assert.Contains("\"!=\"", accept, StringComparison.Ordinal);
             Assert.EndsWith("""{"accept":null}]""", accept, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void The_probe_limit_marks_a_source_only_after_every_set_took_its_element_and_never_ends_the_chain()
+    {
+        var rules = Chain(new PortVeilRulesetOptions(), PortVeilRuleset.UnservedChain);
+
+        foreach (var (probed, meter, probers) in new[] { ("@probed4", "@probe_meter4", "@probers4"), ("@probed6", "@probe_meter6", "@probers6") })
+        {
+            var rule = Assert.Single(rules, r => r.Contains(probed, StringComparison.Ordinal));
+
+            // add @probed, then the meter, then @probers: a full set (or a rate still under the limit) ends the rule
+            // before anyone is marked, and the rule holds no verdict, so the drop (and the reflex meter) still follow.
+            var add = rule.IndexOf("\"op\":\"add\",\"elem\"", StringComparison.Ordinal);
+            Assert.True(add >= 0 && add < rule.IndexOf(meter, StringComparison.Ordinal), rule);
+            Assert.True(rule.IndexOf(meter, StringComparison.Ordinal) < rule.LastIndexOf(probers, StringComparison.Ordinal), rule);
+            Assert.Contains("\"rate\":3,\"burst\":3,\"per\":\"minute\",\"inv\":true", rule, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"drop\"", rule, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"accept\"", rule, StringComparison.Ordinal);
+            Assert.True(rules.IndexOf(rule) < rules.Count - 1, "before the final drop");
+        }
+    }
+
+    [Fact]
+    public void Probers_are_kept_out_after_the_known_accepts_and_before_any_retransmit_is_let_through()
+    {
+        var rules = Served(new PortVeilRulesetOptions());
+
+        var knownAccept = rules.FindLastIndex(r => r.Contains("@known6", StringComparison.Ordinal) && !r.Contains("update", StringComparison.Ordinal));
+        var keptOut = rules.FindIndex(r => r.Contains("@probers4", StringComparison.Ordinal));
+        var firstRetransmit = rules.FindIndex(r => r.Contains("@pending_young", StringComparison.Ordinal));
+        Assert.True(knownAccept < keptOut && keptOut < firstRetransmit, $"{knownAccept} < {keptOut} < {firstRetransmit}");
+        Assert.Contains("pv:gated", rules[keptOut], StringComparison.Ordinal);
+        Assert.EndsWith("""{"drop":null}]""", rules[keptOut], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_probe_limit_there_are_no_probe_sets_or_rules()
+    {
+        var options = new PortVeilRulesetOptions { GatingProbeLimit = 0 };
+
+        Assert.DoesNotContain(Served(options), r => r.Contains("@probers", StringComparison.Ordinal));
+        Assert.DoesNotContain(Chain(options, PortVeilRuleset.UnservedChain), r => r.Contains("@probed", StringComparison.Ordinal));
+        Assert.DoesNotContain(PortVeilRuleset.Probers4, new PortVeilRuleset(options).ExpectedSets);
     }
 
     [Fact]

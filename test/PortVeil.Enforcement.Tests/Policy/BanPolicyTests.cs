@@ -207,10 +207,51 @@ public class BanPolicyTests
         Assert.Equal(["203.0.113.11", "203.0.113.22", "203.0.113.33", "203.0.113.44"], subnet.Members.Select(m => m.ToString()).ToArray());
         Assert.Equal(Hour, subnet.Duration);
 
-        // Everyone else in the /24 is covered now.
-        var later = policy.Decide(Some.Verdict("203.0.113.99"), now);
-        Assert.Equal(SkipReason.AlreadyBanned, later.SkipReason);
-        Assert.Contains("203.0.113.0/24", later.Explanation, StringComparison.Ordinal);
+        // A single unverified probe from inside the banned /24 adds no ban: the /24 covers it.
+        var active = policy.ActiveBans;
+        var later = policy.Decide(Some.Verdict("203.0.113.99", verified: false, probes: 1), now);
+        Assert.Equal(BanAction.Skip, later.Action);
+        Assert.Equal(active, policy.ActiveBans);
+    }
+
+    [Fact]
+    public void A_scanner_still_probing_from_inside_a_banned_24_is_banned_on_its_own()
+    {
+        // The kernel's /24 rule spares returning guests (@known4, with gating): a scanner that passed gating before
+        // its /24 was banned still gets through, so its own verdict must ban it.
+        var policy = Some.Policy();
+        var now = Some.Start;
+        foreach (var last in new[] { 11, 22, 33, 44 })
+        {
+            policy.Decide(Some.Verdict($"203.0.113.{last}"), now);
+        }
+
+        var inside = policy.Decide(Some.Verdict("203.0.113.99", verified: false, probes: 5), now + TimeSpan.FromSeconds(2));
+        var again = policy.Decide(Some.Verdict("203.0.113.99", verified: false, probes: 9), now + TimeSpan.FromSeconds(3));
+
+        Assert.Equal(BanAction.Ban, inside.Action);
+        Assert.Equal(NetPrefix.Parse("203.0.113.99"), inside.Target);
+        Assert.Equal(Hour, inside.Duration);
+        Assert.Contains("although 203.0.113.0/24 is banned", inside.Explanation, StringComparison.Ordinal);
+        Assert.Equal(SkipReason.AlreadyBanned, again.SkipReason);
+        Assert.Equal(1, policy.Counters.SubnetBans);
+    }
+
+    [Fact]
+    public void Bans_inside_a_banned_24_still_spend_the_per_24_budget()
+    {
+        var policy = Some.Policy(options: new PolicyOptions { SubnetBudgetPerHour = 6 });
+        var now = Some.Start;
+        foreach (var last in new[] { 11, 22, 33, 44 })
+        {
+            policy.Decide(Some.Verdict($"203.0.113.{last}"), now);
+        }
+
+        var actions = Enumerable.Range(100, 6).Select(i => policy.Decide(Some.Verdict($"203.0.113.{i}"), now + TimeSpan.FromSeconds(i)).Action).ToList();
+
+        // 3 individual bans before the /24 ban, then 3 more inside it: 6 = the budget; the rest are refused.
+        Assert.Equal([BanAction.Ban, BanAction.Ban, BanAction.Ban, BanAction.Skip, BanAction.Skip, BanAction.Skip], actions);
+        Assert.Equal(BanBudget.Subnet, policy.Decide(Some.Verdict("203.0.113.200"), now + TimeSpan.FromMinutes(1)).Budget);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using PortVeil.Core;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Enforcement.Tests.Support;
+using Samples = PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Enforcement.Tests.Policy;
 
@@ -9,31 +10,22 @@ namespace PortVeil.Enforcement.Tests.Policy;
 public class CampaignPolicyTests
 {
     /// <summary>A distributed verdict as the engine makes it for one member sending a single unverified probe.</summary>
-    private static Verdict Member(string address, IEnumerable<string> group, int probes = 1, bool verified = false)
-    {
-        var v = Some.Verdict(address, verified, probes);
-        return new Verdict
-        {
-            Source = v.Source,
-            Scan = ScanKind.Syn,
-            Detector = DetectorKind.Distributed,
-            Tool = ScannerTool.RawSyn,
-            DecidedAtNs = v.DecidedAtNs,
-            SourceVerified = verified,
-            Evidence = new Evidence
-            {
-                Detector = DetectorKind.Distributed,
-                Score = 10,
-                Threshold = 10,
-                Summary = "Distributed: sources of one /24 touched about 10 distinct closed ports",
-                Probes = probes,
-                PortsProbed = [1000],
-                ClosedPorts = [1000],
-                OpenPortsReached = [],
-                GroupMembers = [.. group.Select(NetAddress.Parse)],
-            },
-        };
-    }
+    private static Verdict Member(string address, IEnumerable<string> group, int probes = 1, bool verified = false) =>
+        Samples.Some.Verdict(
+            SourceKey.ForAddress(NetAddress.Parse(address)),
+            Some.Start,
+            Samples.Some.Evidence(
+                Some.Start,
+                [1000],
+                [],
+                ScannerTool.RawSyn,
+                DetectorKind.Distributed,
+                [.. group.Select(NetAddress.Parse)],
+                summary: "Distributed: sources of one /24 touched about 10 distinct closed ports",
+                probes: probes,
+                score: 10,
+                threshold: 10),
+            verified: verified);
 
     private static string[] Members(string prefix, int count) => [.. Enumerable.Range(10, count).Select(i => prefix + i)];
 

@@ -2,6 +2,7 @@ using PortVeil.Core;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
 using PortVeil.Enforcement.Tests.Support;
+using Samples = PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Enforcement.Tests.Policy;
 
@@ -10,32 +11,13 @@ public class DecoyPolicyTests
     private static readonly string[] Cohort = ["198.51.100.201", "198.51.100.202", "198.51.100.203", "198.51.100.101"];
 
     /// <summary>A verdict as the engine makes it for an unverified member of a decoy cohort.</summary>
-    private static Verdict Member(string address, bool verified = false, bool cohort = true, int probes = 4)
-    {
-        var v = Some.Verdict(address, verified, probes);
-        return new Verdict
-        {
-            Source = v.Source,
-            Scan = v.Scan,
-            Detector = v.Detector,
-            Tool = v.Tool,
-            DecidedAtNs = v.DecidedAtNs,
-            SourceVerified = verified,
-            DecoyCohort = cohort,
-            Evidence = new Evidence
-            {
-                Detector = v.Evidence.Detector,
-                Score = v.Evidence.Score,
-                Threshold = v.Evidence.Threshold,
-                Summary = v.Evidence.Summary,
-                Probes = probes,
-                PortsProbed = v.Evidence.PortsProbed,
-                ClosedPorts = v.Evidence.ClosedPorts,
-                OpenPortsReached = [],
-                GroupMembers = cohort ? [.. Cohort.Select(NetAddress.Parse)] : [],
-            },
-        };
-    }
+    private static Verdict Member(string address, bool verified = false, bool cohort = true, int probes = 4) =>
+        Samples.Some.Verdict(
+            SourceKey.ForAddress(NetAddress.Parse(address)),
+            Some.Start,
+            Some.WindowEvidence(probes, open: [], group: cohort ? [.. Cohort.Select(NetAddress.Parse)] : []),
+            verified: verified,
+            decoyCohort: cohort);
 
     [Fact]
     public void Every_unverified_member_of_a_decoy_cohort_is_restricted_not_banned()

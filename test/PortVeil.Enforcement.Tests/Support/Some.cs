@@ -1,6 +1,8 @@
+using System.Globalization;
 using PortVeil.Core;
 using PortVeil.Enforcement.Allowlist;
 using PortVeil.Enforcement.Policy;
+using Samples = PortVeil.TestSupport.Samples;
 
 namespace PortVeil.Enforcement.Tests.Support;
 
@@ -16,27 +18,24 @@ internal static class Some
     public static Verdict Verdict(NetAddress address, bool verified = true, int probes = 40, double score = 120) =>
         Verdict(SourceKey.ForAddress(address), verified, probes, score);
 
-    public static Verdict Verdict(SourceKey source, bool verified, int probes, double score) => new()
-    {
-        Source = source,
-        Scan = ScanKind.Syn,
-        Detector = DetectorKind.WindowThreshold,
-        Tool = ScannerTool.Nmap,
-        DecidedAtNs = Start.ToUnixTimeMilliseconds() * 1_000_000,
-        SourceVerified = verified,
-        Evidence = new Evidence
-        {
-            Detector = DetectorKind.WindowThreshold,
-            Score = score,
-            Threshold = 21,
-            Summary = "window: weight " + score + " ≥ 21",
-            Probes = probes,
-            PortsProbed = [22, 23, 80, 443, 3389],
-            ClosedPorts = [23, 3389],
-            OpenPortsReached = [22, 80, 443],
-            Tool = ScannerTool.Nmap,
-        },
-    };
+    public static Verdict Verdict(SourceKey source, bool verified, int probes, double score) =>
+        Samples.Some.Verdict(source, Start, WindowEvidence(probes, score), verified: verified);
+
+    /// <summary>
+    /// The shared sample evidence as the window-threshold detector reports it: 5 ports probed, 22, 80 and 443 of them
+    /// open (unless <paramref name="open"/> says otherwise), <paramref name="probes"/> probes weighing <paramref name="score"/> ≥ 21.
+    /// </summary>
+    public static Evidence WindowEvidence(int probes = 40, double score = 120, ushort[]? open = null, IReadOnlyList<NetAddress>? group = null) =>
+        Samples.Some.Evidence(
+            Start,
+            [22, 23, 80, 443, 3389],
+            open ?? [22, 80, 443],
+            detector: DetectorKind.WindowThreshold,
+            group: group,
+            summary: string.Create(CultureInfo.InvariantCulture, $"window: weight {score} ≥ 21"),
+            probes: probes,
+            score: score,
+            threshold: 21);
 
     public static AllowlistIndex Allowlist(params (string Cidr, AllowlistSource Source, string Reason)[] entries)
     {

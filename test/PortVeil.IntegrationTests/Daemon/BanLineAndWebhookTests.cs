@@ -11,6 +11,7 @@ using PortVeil.IntegrationTests.Enforcement;
 using PortVeil.Storage;
 using PortVeil.Storage.Sqlite;
 using PortVeil.TestSupport;
+using PortVeil.TestSupport.Samples;
 
 namespace PortVeil.IntegrationTests.Daemon;
 
@@ -20,8 +21,6 @@ namespace PortVeil.IntegrationTests.Daemon;
 /// </summary>
 public sealed class BanLineAndWebhookTests
 {
-    private const string Secret = "integration-test-secret-0123456789";
-
     [Fact]
     public async Task A_kernel_ban_logs_a_fail2ban_matchable_line_and_posts_a_signed_webhook_for_ipv4_and_ipv6()
     {
@@ -39,7 +38,7 @@ public sealed class BanLineAndWebhookTests
             await using var notifier = new IncidentNotifier(new NotificationOptions
             {
                 IncidentLog = Path.Combine(directory, "incidents.jsonl"),
-                Webhooks = [new WebhookOptions { Url = receiver.Url, Secret = Secret, Events = WebhookEvents.Ban }],
+                Webhooks = [new WebhookOptions { Url = receiver.Url, Secret = WebhookReceiver.TestSecret, Events = WebhookEvents.Ban }],
             });
             var policy = new BanPolicy(new PolicyOptions(), AllowlistIndex.ReservedOnly, new InMemoryOffenceHistory());
             var stage = new BanStage(policy, enforcer, writer, "lab-server", logging.CreateLogger<PortVeilDaemon>(), notifier);
@@ -48,7 +47,7 @@ public sealed class BanLineAndWebhookTests
 
             foreach (var scanner in scanners)
             {
-                stage.Handle(Verdict(scanner));
+                stage.Handle(Some.Verdict(scanner));
 
                 var fields = journal.WaitFor(f => f.GetValueOrDefault("PORTVEIL_TARGET") == scanner, TestTimeouts.Event);
                 Assert.NotNull(fields);
@@ -68,7 +67,7 @@ public sealed class BanLineAndWebhookTests
             var targets = new List<string>();
             foreach (var request in receiver.Requests)
             {
-                Assert.True(WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
+                Assert.True(WebhookSignature.Verify(WebhookReceiver.TestSecret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
                     request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), "signature");
                 using var json = JsonDocument.Parse(request.Body);
                 Assert.Equal("ban", json.RootElement.GetProperty("event").GetString());
@@ -86,28 +85,4 @@ public sealed class BanLineAndWebhookTests
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    private static Verdict Verdict(string source) => new()
-    {
-        Source = SourceKey.ForAddress(NetAddress.Parse(source)),
-        Scan = ScanKind.Syn,
-        Detector = DetectorKind.Trw,
-        Tool = ScannerTool.Nmap,
-        DecidedAtNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100,
-        SourceVerified = true,
-        Evidence = new Evidence
-        {
-            Detector = DetectorKind.Trw,
-            Score = 6.93,
-            Threshold = 4.6,
-            Summary = "TRW: 5 failures, 0 successes",
-            Probes = 7,
-            PortsProbed = [21, 22, 23, 25, 80, 443, 8080],
-            ClosedPorts = [21, 23, 25, 80, 8080],
-            OpenPortsReached = [22, 443],
-            FlagsSeen = TcpFlags.Syn,
-            Tool = ScannerTool.Nmap,
-            HostsProbed = 1,
-        },
-    };
 }

@@ -71,4 +71,48 @@ public class BanPathTests
         Assert.True(t.Total.QuantileMs(1) >= t.Kernel.QuantileMs(0), "the total includes the kernel call");
         Assert.Equal((0, 0), daemon.RealtimeErrors); // the tests run as root, so SCHED_FIFO is granted
     }
+
+    [Fact]
+    public async Task The_warm_up_at_start_makes_real_kernel_round_trips_and_leaves_no_element_ban_or_record_behind()
+    {
+        await using var lab = new DaemonLab(scanners: 1, clients: 0);
+        var daemon = await lab.StartAsync();
+
+        // Every rehearsal ban made the round trip: the kernel acknowledged its add and its delete.
+        var warmUp = daemon.WarmUp!;
+        Assert.Equal(BanPathWarmUp.Sources.Length * BanPathWarmUp.DefaultRounds, warmUp.KernelRoundTrips);
+        Assert.Equal(0, warmUp.KernelFailures);
+        Assert.Equal(BanPathWarmUp.Sources.Length * BanPathWarmUp.DefaultRounds, warmUp.Verdicts);
+
+        // Nothing is left in the live table: the warm-up sets are empty, no ban set holds a rehearsal address.
+        foreach (var set in (string[])["warmup4", "warmup6"])
+        {
+            var listing = lab.Lab.Server.Exec("nft", "list", "set", "inet", "portveil", set).EnsureSuccess("nft list set " + set).StdOut;
+            Assert.DoesNotContain("elements", listing, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await lab.KernelBansAsync());
+        Assert.Empty(await lab.KernelSuspectsAsync());
+        Assert.Equal(0, daemon.Bans);
+        Assert.Equal(0, daemon.Policy!.ActiveBans);
+        Assert.Equal(0, daemon.Policy.Counters.Decisions);
+        await daemon.Writer!.FlushAsync();
+        Assert.Empty(await daemon.Store!.ListActiveBansAsync(DateTimeOffset.UtcNow));
+
+        // By default both ban-path threads run under SCHED_FIFO (the tests run as root).
+        Assert.Equal((0, 0), daemon.RealtimeErrors);
+        Assert.Equal(2, daemon.Status().RealtimeThreads);
+
+        // A rehearsal address is still banned for real when it scans: the rehearsal's policy was its own.
+        using var sender = RawSynSender.Open(lab.Lab.Scanners[0]);
+        var source = BanPathWarmUp.Sources[0].ToString();
+        for (var k = 0; k < 8; k++)
+        {
+            sender.Send(IPAddress.Parse(source), IPAddress.Parse(LabTopology.ServerIPv4), (ushort)(42000 + k), (ushort)(3000 + k), (uint)k);
+            Thread.Sleep(2);
+        }
+
+        Assert.Contains(source, await lab.WaitForBanAsync(source));
+        Assert.Equal(1, daemon.Bans);
+    }
 }

@@ -30,16 +30,9 @@ public class OperatorCliWithDaemonTests
             HostName = stages.HostName,
             Enforcer = new NftEnforcerOptions { Ruleset = new PortVeilRulesetOptions { FirstContactGating = false } },
         });
+        var (scan, root) = await ScanAndExplainAsync(lab);
         var scanner = lab.Lab.Scanners[0];
-        var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "-r", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "22,1000-1300");
-        await WaitUntilAsync(async () => (await lab.KernelBansAsync()).Contains(scanner.IPv4));
-        await lab.Daemon!.Writer!.FlushAsync();
-        using var cli = new CliRun(lab.Lab.Server.Name, lab.DatabasePath);
 
-        var (exit, stdout, stderr) = cli.Run("explain", "ban", scanner.IPv4, "-o", "json");
-
-        Assert.True(exit == 0, stderr);
-        var root = JsonDocument.Parse(stdout).RootElement;
         Assert.True(root.GetProperty("banned").GetBoolean());
         var ban = root.GetProperty("ban");
         var incident = root.GetProperty("incidents").EnumerateArray().First();
@@ -61,6 +54,7 @@ public class OperatorCliWithDaemonTests
         Assert.Equal("raw", kernel.GetProperty("rule").GetProperty("chain").GetString());
         Assert.Equal("ip saddr @banned4", kernel.GetProperty("rule").GetProperty("text").GetString()![..17]);
 
+        using var cli = new CliRun(lab.Lab.Server.Name, lab.DatabasePath);
         var human = cli.Run("explain", "ban", scanner.IPv4).Out.ReplaceLineEndings(" ");
         Assert.Contains($"{scanner.IPv4} is banned by the {detector} detector", human, StringComparison.Ordinal);
         Assert.Contains($"Detector: {detector} (", human, StringComparison.Ordinal);
@@ -75,16 +69,8 @@ public class OperatorCliWithDaemonTests
     {
         await using var lab = new DaemonLab(scanners: 1, clients: 0, 22);
         await lab.StartAsync();
-        var scanner = lab.Lab.Scanners[0];
-        var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "-r", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "22,1000-1300");
-        await WaitUntilAsync(async () => (await lab.KernelBansAsync()).Contains(scanner.IPv4));
-        await lab.Daemon!.Writer!.FlushAsync();
-        using var cli = new CliRun(lab.Lab.Server.Name, lab.DatabasePath);
+        var (scan, root) = await ScanAndExplainAsync(lab);
 
-        var (exit, stdout, stderr) = cli.Run("explain", "ban", scanner.IPv4, "-o", "json");
-
-        Assert.True(exit == 0, stderr);
-        var root = JsonDocument.Parse(stdout).RootElement;
         var incident = root.GetProperty("incidents").EnumerateArray().First();
         // A SYN that gating dropped is not exposure; only a retransmit that got through (the source is then known) is.
         var reached = incident.GetProperty("open_ports_reached").EnumerateArray().Select(p => p.GetInt32()).Contains(22);
@@ -124,6 +110,25 @@ public class OperatorCliWithDaemonTests
         await WaitUntilAsync(() => Task.FromResult(Set("banned4").Contains("198.51.100.201", StringComparison.Ordinal)), () => "banned4: " + Set("banned4") + " repairs " + daemon.Enforcer!.Repairs + " " + daemon.Enforcer.LastRepairError);
         Assert.DoesNotContain("198.51.100.202", Set("banned4"), StringComparison.Ordinal);
         await WaitUntilAsync(() => Task.FromResult(Set("allow4").Contains("192.0.2.77", StringComparison.Ordinal)), () => "allow4: " + Set("allow4") + " repairs " + daemon.Enforcer!.Repairs);
+    }
+
+    /// <summary>
+    /// Scans the server with nmap from the lab's scanner (SYN, in port order: 22 first, then 1000-1300), waits for
+    /// the kernel ban and the stored incident, and returns nmap's result and `portveil explain ban -o json`.
+    /// </summary>
+    private static async Task<(NmapResult Scan, JsonElement Root)> ScanAndExplainAsync(DaemonLab lab)
+    {
+        var scanner = lab.Lab.Scanners[0];
+        var scan = Nmap.Scan(scanner, LabTopology.ServerIPv4, "-n", "-Pn", "-sS", "-T4", "-r", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "22,1000-1300");
+        await WaitUntilAsync(async () => (await lab.KernelBansAsync()).Contains(scanner.IPv4));
+        await lab.Daemon!.Writer!.FlushAsync();
+        using var cli = new CliRun(lab.Lab.Server.Name, lab.DatabasePath);
+
+        var (exit, stdout, stderr) = cli.Run("explain", "ban", scanner.IPv4, "-o", "json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        return (scan, json.RootElement.Clone());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string>? state = null)

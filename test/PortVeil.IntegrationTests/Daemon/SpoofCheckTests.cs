@@ -37,7 +37,7 @@ public class SpoofCheckTests
         var before = await daemon.Enforcer!.ReadSpoofDropsAsync();
         Assert.Equal(default, before);
 
-        using var sender = SpoofedSynSender.Open(lab.Lab.Scanners[0]);
+        using var sender = RawSynSender.Open(lab.Lab.Scanners[0]);
         var v4 = IPAddress.Parse(LabTopology.ServerIPv4);
         var v6 = IPAddress.Parse(LabTopology.ServerIPv6);
         const int PerSource = 50;
@@ -108,7 +108,7 @@ public class SpoofCheckTests
             Enforcer = off,
         });
 
-        using var sender = SpoofedSynSender.Open(lab.Lab.Scanners[0]);
+        using var sender = RawSynSender.Open(lab.Lab.Scanners[0]);
         var eventsBefore = daemon.Events;
         for (var i = 0; i < 20; i++)
         {
@@ -137,8 +137,8 @@ public class SpoofCheckTests
         server.Exec("ip", "link", "set", "int1", "up").EnsureSuccess("int1 up");
     }
 
-    private static int Send(SpoofedSynSender sender, IPAddress source, IPAddress target, ushort port) =>
-        sender.Send(source, target, (ushort)(40000 + port), port, (uint)port * 7919u) ? 1 : 0;
+    private static int Send(RawSynSender sender, IPAddress source, IPAddress target, ushort port) =>
+        sender.Send(source, target, (ushort)(40000 + port), port, (uint)port * 7919u, clientOptions: true) ? 1 : 0;
 
     private static async Task<SpoofDrops> WaitForDropsAsync(NftEnforcer enforcer, long expected)
     {

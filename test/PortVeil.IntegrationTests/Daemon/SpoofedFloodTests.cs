@@ -118,7 +118,7 @@ public class SpoofedFloodTests(ITestOutputHelper output)
 
         var target4 = IPAddress.Parse(LabTopology.ServerIPv4);
         var target6 = IPAddress.Parse(LabTopology.ServerIPv6);
-        using var sender = SpoofedSynSender.Open(lab.Lab.Scanners[0]);
+        using var sender = RawSynSender.Open(lab.Lab.Scanners[0]);
         var floodWatch = Stopwatch.StartNew();
         var n = 0;
         for (; n < MaxPackets && floodWatch.Elapsed < MaxDuration; n++)
@@ -209,7 +209,7 @@ public class SpoofedFloodTests(ITestOutputHelper output)
 
         var random = new Random(1125);
         var exclude = new HashSet<IPAddress> { IPAddress.Parse(lab.Lab.Clients[0].IPv4), IPAddress.Parse(lab.Lab.Scanners[1].IPv4) };
-        using (var sender = SpoofedSynSender.Open(lab.Lab.Scanners[0]))
+        using (var sender = RawSynSender.Open(lab.Lab.Scanners[0]))
         {
             var target4 = IPAddress.Parse(LabTopology.ServerIPv4);
             var target6 = IPAddress.Parse(LabTopology.ServerIPv6);
@@ -218,7 +218,7 @@ public class SpoofedFloodTests(ITestOutputHelper output)
             {
                 var source = RandomSource(random, exclude);
                 sender.Send(source, source.AddressFamily == AddressFamily.InterNetworkV6 ? target6 : target4,
-                    (ushort)random.Next(1024, 65535), (ushort)random.Next(1024, 60000), (uint)random.Next());
+                    (ushort)random.Next(1024, 65535), (ushort)random.Next(1024, 60000), (uint)random.Next(), clientOptions: true);
             }
         }
 

@@ -142,12 +142,12 @@ public sealed class FleetCorrelationTests(FleetClusterFixture fixture) : IClassF
     // hit a port within the decoy detector's 10 ms.
     private static void Sweep(LabHost scanner, int host)
     {
-        using var sender = SpoofedSynSender.Open(scanner);
+        using var sender = RawSynSender.Open(scanner);
         var target = System.Net.IPAddress.Parse(LabTopology.ServerIPv4);
         for (var i = 0; i < 9; i++)
         {
             var source = System.Net.IPAddress.Parse($"198.51.100.{110 + i}");
-            Assert.True(sender.Send(source, target, (ushort)(40000 + i), (ushort)(3000 + (3 * host) + (i % 3)), (uint)(1000 + i)));
+            Assert.True(sender.Send(source, target, (ushort)(40000 + i), (ushort)(3000 + (3 * host) + (i % 3)), (uint)(1000 + i), clientOptions: true));
             Thread.Sleep(40);
         }
     }

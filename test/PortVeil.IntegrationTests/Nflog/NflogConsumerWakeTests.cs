@@ -13,20 +13,11 @@ namespace PortVeil.IntegrationTests.Nflog;
 /// </summary>
 public class NflogConsumerWakeTests
 {
-    private static readonly string LogEverySyn = $$"""
-        table inet pvtest {
-            chain pre {
-                type filter hook prerouting priority mangle; policy accept;
-                iifname "eth0" tcp flags & (syn | ack) == syn log group {{GroupText}} prefix "{{NflogPrefixes.Unserved}}" drop
-            }
-        }
-        """;
-
     [Fact]
     public void A_consumer_blocked_in_TryRead_gets_each_spoofed_syn_sent_while_it_waits()
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
-        LoadRules(lab.Server, LogEverySyn);
+        LoadRules(lab.Server, LogAndDropEverySyn);
         using var source = OpenIn(lab.Server, new NflogOptions { QueueThreshold = 1 });
         using var sender = RawSynSender.Open(lab.Scanners[0]);
         var target = IPAddress.Parse(LabTopology.ServerIPv4);

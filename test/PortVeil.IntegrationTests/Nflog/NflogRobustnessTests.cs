@@ -11,22 +11,11 @@ namespace PortVeil.IntegrationTests.Nflog;
 
 public class NflogRobustnessTests(ITestOutputHelper output)
 {
-    // Every new opener logged and dropped, without conntrack (no `ct`, no NAT in the namespace), so a flood
-    // never fills a conntrack table.
-    private static readonly string LogAndDrop = $$"""
-        table inet pvtest {
-            chain pre {
-                type filter hook prerouting priority mangle; policy accept;
-                iifname "eth0" tcp flags & (syn | ack) == syn log group {{GroupText}} prefix "{{NflogPrefixes.Unserved}}" drop
-            }
-        }
-        """;
-
     [Fact]
     public void Bad_netlink_messages_on_the_live_socket_are_counted_and_the_source_keeps_reading()
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
-        LoadRules(lab.Server, LogAndDrop);
+        LoadRules(lab.Server, LogAndDropEverySyn);
         using var source = OpenIn(lab.Server);
         using var sender = NetlinkSender.OpenIn(lab.Server);
 
@@ -66,7 +55,7 @@ public class NflogRobustnessTests(ITestOutputHelper output)
     public void A_flood_into_a_tiny_socket_buffer_counts_overruns_and_drops_and_the_source_still_reads()
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
-        LoadRules(lab.Server, LogAndDrop);
+        LoadRules(lab.Server, LogAndDropEverySyn);
         // One packet per datagram, the smallest socket buffer the kernel allows (~4.5 KiB) and a 16-event channel
         // nobody reads during the flood: the kernel must overrun and the channel must fill.
         using var source = OpenIn(lab.Server, new NflogOptions
@@ -96,7 +85,7 @@ public class NflogRobustnessTests(ITestOutputHelper output)
     public async Task An_async_consumer_reads_live_events_from_the_channel()
     {
         using var lab = LabTopology.Builder().WithScanners(1).WithClients(0).Build();
-        LoadRules(lab.Server, LogAndDrop);
+        LoadRules(lab.Server, LogAndDropEverySyn);
         using var source = OpenIn(lab.Server);
 
         Hping.Syn(lab.Scanners[0], LabTopology.ServerIPv4, 3333, count: 3, intervalMicroseconds: 10_000);

@@ -14,6 +14,19 @@ internal static class NflogTestLab
 
     public static readonly string GroupText = Group.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Every new opener arriving on eth0 logged to <see cref="Group"/> as unserved and dropped, without conntrack
+    /// (no `ct`, no NAT in the namespace), so a flood never fills a conntrack table.
+    /// </summary>
+    public static readonly string LogAndDropEverySyn = $$"""
+        table inet pvtest {
+            chain pre {
+                type filter hook prerouting priority mangle; policy accept;
+                iifname "eth0" tcp flags & (syn | ack) == syn log group {{GroupText}} prefix "{{NflogPrefixes.Unserved}}" drop
+            }
+        }
+        """;
+
     /// <summary>Loads an nft ruleset into the server namespace only (the text is built from constants by the test).</summary>
     public static void LoadRules(LabHost host, string rules) =>
         host.Exec("nft", ["-f", "-"], TestTimeouts.Command, rules).EnsureSuccess($"nft -f - in {host.Name}");

@@ -6,7 +6,7 @@ using PortVeil.TestSupport.Lab;
 
 namespace PortVeil.Sensors.Tests.Decoding;
 
-/// <summary>The crafted SYNs of the one-process load generator (<see cref="RawSynSender"/>), read back by the real decoder.</summary>
+/// <summary>The crafted SYNs of the one-process load generator (<see cref="RawSynSender"/>), IPv4 and IPv6, read back by the real decoder.</summary>
 public class SynPacketTests
 {
     private static byte[] Craft(string source, string target, ushort sport, ushort dport, uint seq, ushort id)
@@ -38,6 +38,28 @@ public class SynPacketTests
         Assert.Equal(1024, p.Window);
         Assert.Equal("M1460", p.Options.ToString());
         Assert.False(p.Options.SackPermitted);
+    }
+
+    [Fact]
+    public void Crafted_ipv6_syn_with_client_options_decodes_as_a_linux_client_first_contact()
+    {
+        var bytes = new byte[SynPacket.MaxLength];
+        var length = SynPacket.Write(bytes, IPAddress.Parse("2001:db8:10::9"), IPAddress.Parse("2001:db8::10"), 40123, 443, 0xCAFEF00D, clientOptions: true);
+
+        var p = default(PacketEvent);
+        Assert.Equal(40 + 32, length);
+        Assert.True(IpPacketDecoder.TryDecode(bytes.AsSpan(0, length), ref p, out var error), error);
+        Assert.Equal(IpFamily.IPv6, p.Family);
+        Assert.Equal(NetAddress.Parse("2001:db8:10::9"), p.Source);
+        Assert.Equal(NetAddress.Parse("2001:db8::10"), p.Destination);
+        Assert.Equal(443, p.DestinationPort);
+        Assert.Equal(0xCAFEF00Du, p.Sequence);
+        Assert.Equal(64, p.Ttl);
+        Assert.True(p.IsTcpSyn);
+        Assert.Equal(SynPacket.ClientWindow, p.Window);
+        Assert.True(p.Options.SackPermitted);
+        var tcp = bytes.AsSpan(40, 32);
+        Assert.Equal(0, SynPacket.Checksum(tcp, SynPacket.PseudoHeaderSum(bytes, tcp.Length)));
     }
 
     [Fact]

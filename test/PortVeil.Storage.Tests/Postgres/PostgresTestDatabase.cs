@@ -15,6 +15,13 @@ public sealed class PostgresTestDatabase(PostgresCluster cluster, string name) :
 
     public IPortVeilStore OpenStore() => Open();
 
+    public int Execute(string sql)
+    {
+        using var c = Connect();
+        using var cmd = new NpgsqlCommand(sql, c);
+        return cmd.ExecuteNonQuery();
+    }
+
     /// <summary>A plain connection of the test's own, outside the store.</summary>
     public NpgsqlConnection Connect()
     {

@@ -19,8 +19,8 @@ public sealed class SqliteStoreIncidentTests : StoreIncidentTests
     public async Task Evidence_is_stored_as_the_documented_json_shape()
     {
         using var store = _db.Open();
-        var incident = Some.Incident(Some.Address(), Some.T0);
-        await store.RecordIncidentAsync(incident);
+        var evidence = Some.Evidence(Some.T0, group: [NetAddress.Parse("203.0.113.8"), NetAddress.Parse("2001:db8::5")]);
+        await store.RecordIncidentAsync(Some.Incident(Some.Verdict(Some.Address(), Some.T0, evidence)));
 
         using var c = _db.Connect();
         using var cmd = c.CreateCommand();

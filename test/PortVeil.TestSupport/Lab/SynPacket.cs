@@ -5,33 +5,41 @@ using System.Net.Sockets;
 namespace PortVeil.TestSupport.Lab;
 
 /// <summary>
-/// Crafts the IPv4 TCP SYN a raw scanner sends (nmap -sS style: window 1024, a lone MSS option, 44 bytes), for
-/// <see cref="RawSynSender"/>. Both addresses must be in the documentation ranges.
+/// Writes a TCP SYN with any (forged) source, IPv4 or IPv6, for <see cref="RawSynSender"/>. Both addresses must be
+/// documentation or loopback addresses (<see cref="DocumentationRanges"/>).
 /// </summary>
 /// <remarks>
-/// Layout written: IPv4 header (20 bytes, no options, DF clear, TTL 64) then TCP header (24 bytes: 20 + MSS 1460).
-/// The IPv4 header checksum is filled in here although the kernel rewrites it for IPPROTO_RAW sockets (ip(7)),
-/// so the bytes are a valid packet on their own; the TCP checksum (pseudo-header included) is ours alone.
+/// Two option sets: by default what a raw scanner sends (nmap -sS, masscan: window 1024 and a lone MSS 1460, so an
+/// IPv4 SYN is 20 + 24 = 44 bytes); with <c>clientOptions</c> what a Linux client sends minus timestamps (window
+/// 64240, MSS 1460, SACK-permitted, window scale 7: 12 option bytes), so first-contact gating and the raw-SYN
+/// fingerprint see a "real" stack. The IPv4 header checksum is filled in although the kernel rewrites it for
+/// IPPROTO_RAW (ip(7)), so the bytes are a valid packet on their own; the TCP checksum covers the pseudo-header of
+/// either family (RFC 793, RFC 8200 section 8.1).
 /// </remarks>
 public static class SynPacket
 {
-    /// <summary>Bytes of every packet <see cref="Write"/> produces.</summary>
-    public const int Length = Ipv4HeaderLength + TcpHeaderLength;
+    /// <summary>Bytes of an IPv4 SYN with the scanner's lone MSS option: IPv4 header (20) + TCP (24).</summary>
+    public const int Length = 20 + 24;
 
-    /// <summary>nmap's raw SYN window (one of 1024/2048/3072/4096).</summary>
+    /// <summary>Largest packet <see cref="Write"/> produces: IPv6 header (40) + TCP with 12 option bytes (32).</summary>
+    public const int MaxLength = 40 + 32;
+
+    /// <summary>nmap's raw SYN window (one of 1024/2048/3072/4096), sent without client options.</summary>
     public const ushort Window = 1024;
 
-    private const int Ipv4HeaderLength = 20;
-    private const int TcpHeaderLength = 24;
+    /// <summary>A Linux client's first window, sent with client options.</summary>
+    public const ushort ClientWindow = 64240;
 
-    /// <summary>Writes one SYN into <paramref name="destination"/> (at least <see cref="Length"/> bytes); returns its length.</summary>
-    public static int Write(Span<byte> destination, IPAddress source, IPAddress target, ushort sourcePort, ushort targetPort, uint sequence, ushort ipId)
+    /// <summary>Writes one SYN into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes will do); returns its length.</summary>
+    /// <param name="ipId">The IPv4 identification field; IPv6 has none.</param>
+    public static int Write(
+        Span<byte> destination, IPAddress source, IPAddress target, ushort sourcePort, ushort targetPort, uint sequence, ushort ipId = 0, bool clientOptions = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        if (source.AddressFamily != AddressFamily.InterNetwork || target.AddressFamily != AddressFamily.InterNetwork)
+        if (source.AddressFamily != target.AddressFamily)
         {
-            throw new ArgumentException("only IPv4 SYNs are crafted here");
+            throw new ArgumentException($"{source} → {target}: mixed families");
         }
 
         if (!DocumentationRanges.IsAllowed(source) || !DocumentationRanges.IsAllowed(target))
@@ -39,53 +47,91 @@ public static class SynPacket
             throw new ArgumentException($"{source} → {target}: tests send only between documentation addresses");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length);
-        var packet = destination[..Length];
+        var v6 = source.AddressFamily == AddressFamily.InterNetworkV6;
+        var ipLength = v6 ? 40 : 20;
+        var tcpLength = clientOptions ? 32 : 24;
+        var length = ipLength + tcpLength;
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, length);
+        var packet = destination[..length];
         packet.Clear();
+        var ip = packet[..ipLength];
+        var tcp = packet[ipLength..];
 
-        var ip = packet[..Ipv4HeaderLength];
-        ip[0] = 0x45;                                    // version 4, IHL 5 words
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], Length);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], ipId);
-        ip[8] = 64;                                      // TTL
-        ip[9] = (byte)ProtocolType.Tcp;
-        source.TryWriteBytes(ip[12..16], out _);
-        target.TryWriteBytes(ip[16..20], out _);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip, 0));
+        if (v6)
+        {
+            ip[0] = 0x60;                                            // version 6, traffic class 0, flow label 0
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)tcpLength);
+            ip[6] = (byte)ProtocolType.Tcp;                          // next header
+            ip[7] = 64;                                              // hop limit
+            source.TryWriteBytes(ip[8..24], out _);
+            target.TryWriteBytes(ip[24..40], out _);
+        }
+        else
+        {
+            ip[0] = 0x45;                                            // version 4, IHL 5 words
+            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)length);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], ipId);
+            ip[8] = 64;                                              // TTL
+            ip[9] = (byte)ProtocolType.Tcp;
+            source.TryWriteBytes(ip[12..16], out _);
+            target.TryWriteBytes(ip[16..20], out _);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip));
+        }
 
-        var tcp = packet[Ipv4HeaderLength..];
         BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], targetPort);
         BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], sequence);
-        tcp[12] = (TcpHeaderLength / 4) << 4;            // data offset 6 words
-        tcp[13] = 0x02;                                  // SYN
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], Window);
-        tcp[20] = 2;                                     // MSS option: kind 2, length 4, 1460
+        tcp[12] = (byte)((tcpLength / 4) << 4);                      // data offset
+        tcp[13] = 0x02;                                              // SYN
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], clientOptions ? ClientWindow : Window);
+        tcp[20] = 2;                                                 // MSS 1460
         tcp[21] = 4;
         BinaryPrimitives.WriteUInt16BigEndian(tcp[22..], 1460);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], Checksum(tcp, PseudoHeaderSum(ip, TcpHeaderLength)));
-        return Length;
-    }
-
-    /// <summary>The sum of the TCP pseudo-header (source, destination, zero, protocol, TCP length) as 16-bit words.</summary>
-    public static uint PseudoHeaderSum(ReadOnlySpan<byte> ipv4Header, int tcpLength)
-    {
-        uint sum = 0;
-        for (var i = 12; i < 20; i += 2)
+        if (clientOptions)
         {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(ipv4Header[i..]);
+            tcp[24] = 4;                                             // SACK-permitted
+            tcp[25] = 2;
+            tcp[26] = 1;                                             // NOP
+            tcp[27] = 3;                                             // window scale 7
+            tcp[28] = 3;
+            tcp[29] = 7;
+            tcp[30] = 1;                                             // NOP, NOP: pad to 32 bits
+            tcp[31] = 1;
         }
 
-        return sum + ipv4Header[9] + (uint)tcpLength;
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], Checksum(tcp, PseudoHeaderSum(ip, tcpLength)));
+        return length;
+    }
+
+    /// <summary>
+    /// The sum of the TCP pseudo-header as 16-bit words (source, destination, zero, protocol, TCP length) for an
+    /// IPv4 or IPv6 header (RFC 793; RFC 8200 section 8.1).
+    /// </summary>
+    public static uint PseudoHeaderSum(ReadOnlySpan<byte> ipHeader, int tcpLength)
+    {
+        var addresses = ipHeader[0] >> 4 == 6 ? ipHeader[8..40] : ipHeader[12..20];
+        return SumWords(addresses) + (uint)ProtocolType.Tcp + (uint)tcpLength;
     }
 
     /// <summary>
     /// The Internet checksum (RFC 1071) of <paramref name="data"/> plus <paramref name="initial"/>: the one's
     /// complement of the one's-complement sum. Summing a region that holds a correct checksum gives 0.
     /// </summary>
-    public static ushort Checksum(ReadOnlySpan<byte> data, uint initial)
+    public static ushort Checksum(ReadOnlySpan<byte> data, uint initial = 0)
     {
-        ulong sum = initial;
+        // 64-bit so that no realistic length (a 72-byte SYN is 36 words) can overflow before folding.
+        ulong sum = initial + (ulong)SumWords(data);
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        return (ushort)~sum;
+    }
+
+    private static uint SumWords(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
         var i = 0;
         for (; i + 1 < data.Length; i += 2)
         {
@@ -97,11 +143,6 @@ public static class SynPacket
             sum += (uint)data[i] << 8;
         }
 
-        while (sum >> 16 != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
+        return sum;
     }
 }

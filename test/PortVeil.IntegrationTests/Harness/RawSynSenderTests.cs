@@ -5,8 +5,8 @@ using PortVeil.TestSupport.Lab;
 
 namespace PortVeil.IntegrationTests.Harness;
 
-/// <summary>The one-process spoofed SYN generator: packets a real kernel accepts as valid TCP, IPv4 and IPv6, and its bounds.</summary>
-public class SpoofedSynSenderTests
+/// <summary>The one-process raw SYN generator: packets a real kernel accepts as valid TCP, IPv4 and IPv6, and its bounds.</summary>
+public class RawSynSenderTests
 {
     [Fact]
     public void Forged_IPv4_and_IPv6_SYNs_reach_the_servers_TCP_stack_with_valid_checksums()
@@ -15,7 +15,7 @@ public class SpoofedSynSenderTests
         using var service = LabTcpListener.Start(lab.Server, 22);
         var before = TcpCounters(lab.Server);
 
-        using var sender = SpoofedSynSender.Open(lab.Scanners[0]);
+        using var sender = RawSynSender.Open(lab.Scanners[0]);
         const int PerFamily = 20;
         for (var i = 0; i < PerFamily; i++)
         {
@@ -39,14 +39,14 @@ public class SpoofedSynSenderTests
     [Fact]
     public void A_forged_IPv4_header_sums_to_zero_and_addresses_outside_the_documentation_ranges_are_refused()
     {
-        var packet = new byte[SpoofedSyn.MaxLength];
-        var length = SpoofedSyn.Write(packet, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("203.0.113.10"), 1234, 443, 99, clientOptions: true);
+        var packet = new byte[SynPacket.MaxLength];
+        var length = SynPacket.Write(packet, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("203.0.113.10"), 1234, 443, 99, clientOptions: true);
 
         Assert.Equal(20 + 32, length);
-        Assert.Equal(0, SpoofedSyn.Checksum(packet.AsSpan(0, 20)));
+        Assert.Equal(0, SynPacket.Checksum(packet.AsSpan(0, 20)));
         Assert.Equal(0x02, packet[20 + 13]);
-        Assert.Throws<ArgumentException>(() => SpoofedSyn.Write(packet, IPAddress.Parse("8.8.8.8"), IPAddress.Parse("203.0.113.10"), 1, 2, 3, false));
-        Assert.Throws<ArgumentException>(() => SpoofedSyn.Write(packet, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("2001:db8::1"), 1, 2, 3, false));
+        Assert.Throws<ArgumentException>(() => SynPacket.Write(packet, IPAddress.Parse("8.8.8.8"), IPAddress.Parse("203.0.113.10"), 1, 2, 3));
+        Assert.Throws<ArgumentException>(() => SynPacket.Write(packet, IPAddress.Parse("192.0.2.7"), IPAddress.Parse("2001:db8::1"), 1, 2, 3));
     }
 
     /// <summary>Tcp: InSegs and InCsumErrors from /proc/net/snmp as the host's namespace sees them (IPv4 and IPv6 share them).</summary>

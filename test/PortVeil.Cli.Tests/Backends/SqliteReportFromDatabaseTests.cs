@@ -1,0 +1,6 @@
+using PortVeil.Cli.Tests.Commands;
+using PortVeil.Cli.Tests.Reporting;
+
+namespace PortVeil.Cli.Tests.Backends;
+
+public sealed class SqliteReportFromDatabaseTests() : ReportFromDatabaseTests(new OperatorState());
