@@ -30,4 +30,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1508, Level = LogLevel.Error, Message = "Fleet correlation failed; retrying")]
     public static partial void CorrelationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1509, Level = LogLevel.Information, Message = "Kernel ban of {Target} at start is fleet host {Origin}'s ban imported here; not recorded as this host's")]
+    public static partial void RecoveryKeptForeign(ILogger logger, string target, string origin);
+
+    [LoggerMessage(EventId = 1510, Level = LogLevel.Warning, Message = "[portveil] Unban {Target}: fleet host {Origin}'s ban was lifted ({Reason}) while this host was down")]
+    public static partial void RecoveryLiftedForeign(ILogger logger, string target, string origin, string reason);
 }

@@ -71,6 +71,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         Metrics = new PortVeilMetrics(meterFactory);
         Metrics.Observe(() => Status(withLatency: false));
         Metrics.ObserveSpoofDrops(() => SpoofDrops);
+        Metrics.ObserveFleet(() => FleetStatus.Of(_fleet, _correlator));
         Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
     }
 
@@ -177,6 +178,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     /// <summary>Passes of the loop that loads operator changes made through the database (the CLI) every second.</summary>
     public long OperatorSyncPasses => _operatorSync?.Passes ?? 0;
 
+    /// <summary>Operator-sync passes started at once by a fleet NOTIFY of an ended ban (not by the one-second poll).</summary>
+    public long OperatorSyncWokenPasses => _operatorSync?.WokenPasses ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var ns = _stages.NetworkNamespacePath;
@@ -252,7 +256,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         var health = new StorageHealthReporter(_writer, _stages.Writer, _stages.Storage.Path, _logger);
         _storageHealthTask = Task.Run(() => health.RunAsync(_stop.Token), CancellationToken.None);
         _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier,
-            ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null);
+            ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null, feed: Feed);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         StartFleet(allowlist);
@@ -325,6 +329,8 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
 
         var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
+        _fleet.BanEnded += _ => _operatorSync?.Wake(); // an unban anywhere in the fleet is lifted here at once, not at the next poll
+        FleetFeed.Connect(_fleet, postgres, Feed, Metrics, _stop.Token);
         _fleetTask = Task.Run(() => _fleet.RunAsync(_stop.Token), CancellationToken.None);
         LogMessages.FleetStarted(_logger, postgres.Location, _stages.Fleet.Consensus);
         if (_stages.Fleet.CorrelationHosts > 0)
@@ -342,6 +348,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
                 }
 
                 notifier?.OnIncident(incidentId, verdict, _stages.HostName, ban);
+                FleetFeed.PublishCorrelated(Feed, ban, incidentId, verdict);
             };
             _correlatorTask = Task.Run(() => _correlator.RunAsync(_stop.Token), CancellationToken.None);
         }
@@ -398,8 +405,10 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
 
         var kernel = await _enforcer!.ListAsync(cancellationToken);
-        var records = await KernelBanRecovery.FindUnrecordedAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow, cancellationToken);
-        foreach (var record in records)
+        var plan = await KernelBanRecovery.PlanAsync(_store!, kernel, _stages.HostName, DateTimeOffset.UtcNow,
+            sharedDatabase: _store!.Backend == StorageBackend.Postgresql, cancellationToken);
+        await FleetRecovery.ApplyAsync(plan, _enforcer, _logger, cancellationToken);
+        foreach (var record in plan.Records)
         {
             try
             {

@@ -18,7 +18,8 @@ namespace PortVeil.Benchmarks.Fleet;
 /// host A is a store on the same database writing bans as the daemon's writer does (insert + NOTIFY, one
 /// transaction). Per ban: from the start of A's commit call to B's kernel transaction having returned with the
 /// element in B's set (FleetImporter.Decided, raised after the libnftables call). Bans go one at a time, each from
-/// another documentation address, so the numbers are latency, not queueing.
+/// another documentation address, so the numbers are latency, not queueing. Then every propagated ban is lifted
+/// on A, one at a time, and the unban's way into B's kernel is timed the same way (<see cref="MeasureUnbans"/>).
 /// </summary>
 internal static class FleetPropagationLatency
 {
@@ -58,6 +59,7 @@ internal static class FleetPropagationLatency
 
             var latencies = new List<double>(count);
             var lost = 0;
+            var propagated = new List<(Guid Id, string Target)>(count);
             foreach (var address in Sources(count))
             {
                 var now = DateTimeOffset.UtcNow;
@@ -83,6 +85,7 @@ internal static class FleetPropagationLatency
                 }
 
                 latencies.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+                propagated.Add((ban.Id, ban.Target.ToString()));
             }
 
             var inKernel = daemon.Enforcer!.ListAsync().GetAwaiter().GetResult().Count(b => !b.Restricted);
@@ -94,11 +97,68 @@ internal static class FleetPropagationLatency
                 Console.WriteLine(FormattableString.Invariant($"{label} {Quantile(latencies, q):F3}"));
             }
 
-            return lost == 0 ? 0 : 1;
+            var unbansLost = MeasureUnbans(daemon, hostA, propagated);
+            return lost == 0 && unbansLost == 0 ? 0 : 1;
         }
         finally
         {
             daemon.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>
+    /// Unban propagation: per ban, one at a time, from the start of A's end-ban call (row ended + NOTIFY "end:…" in one
+    /// statement) to B's live feed carrying the "unban" (published after B's libnftables unban returned). Returns the
+    /// unbans that did not arrive within 5 s.
+    /// </summary>
+    private static int MeasureUnbans(PortVeilDaemon daemon, PostgresStore hostA, List<(Guid Id, string Target)> bans)
+    {
+        var feed = daemon.Feed.Subscribe() ?? throw new InvalidOperationException("no live feed slot");
+        try
+        {
+            var latencies = new List<double>(bans.Count);
+            var lost = 0;
+            foreach (var (id, target) in bans)
+            {
+                var start = Stopwatch.GetTimestamp();
+                hostA.EndBanAsync(new BanEnd(id, BanEndReason.Unbanned, DateTimeOffset.UtcNow)).GetAwaiter().GetResult();
+                var quote = "\"" + target + "\"";
+                long end = 0;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    while (end == 0)
+                    {
+                        var message = feed.ReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+                        if (message.Type == "unban" && message.Json.Contains(quote, StringComparison.Ordinal))
+                        {
+                            end = Stopwatch.GetTimestamp();
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    lost++;
+                    continue;
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+            }
+
+            var left = daemon.Enforcer!.ListAsync().GetAwaiter().GetResult().Count(b => !b.Restricted);
+            latencies.Sort();
+            Console.WriteLine(FormattableString.Invariant($"unbans {bans.Count} lifted {latencies.Count} lost {lost} left_in_b_kernel {left} woken_passes {daemon.OperatorSyncWokenPasses}"));
+            foreach (var q in new[] { 0.50, 0.90, 0.99, 1.0 })
+            {
+                var label = q == 1.0 ? "unban_max_ms" : FormattableString.Invariant($"unban_p{q * 100:0}_ms");
+                Console.WriteLine(FormattableString.Invariant($"{label} {Quantile(latencies, q):F3}"));
+            }
+
+            return lost;
+        }
+        finally
+        {
+            daemon.Feed.Unsubscribe(feed);
         }
     }
 

@@ -24,7 +24,7 @@ namespace PortVeil.Daemon.Fleet;
 /// first checks for an active ban of the address, so hosts racing on one scanner make one ban; the loser releases
 /// its policy entry and imports the winner's ban through the ordinary NOTIFY path (<see cref="FleetImporter"/>).
 /// </remarks>
-public sealed class FleetCorrelator
+public sealed partial class FleetCorrelator
 {
     private readonly PostgresStore _store;
     private readonly BanPolicy _policy;
@@ -39,6 +39,7 @@ public sealed class FleetCorrelator
     private readonly Dictionary<NetAddress, DateTimeOffset> _refusedUntil = [];
     private long _bans;
     private long _lost;
+    private long _refused;
 
     internal FleetCorrelator(PostgresStore store, BanPolicy policy, IBanEnforcer enforcer, FleetOptions options, string hostName, ILogger logger,
         TimeProvider? time = null)
@@ -57,6 +58,9 @@ public sealed class FleetCorrelator
 
     /// <summary>Correlated sources another host banned first (this host then imports that ban).</summary>
     public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Correlated sources and prefixes the policy refused (allowlisted, over budget, unverified single probes).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Raised after each ban this host recorded (after the kernel call), with its incident's id.</summary>
     public event Action<BanRecord, Guid, Verdict>? Banned;
@@ -106,6 +110,11 @@ public sealed class FleetCorrelator
             }
         }
 
+        if (_options.CorrelationPrefixSources > 0)
+        {
+            made += await CorrelatePrefixesAsync(now, ct);
+        }
+
         return made;
     }
 
@@ -117,15 +126,31 @@ public sealed class FleetCorrelator
         {
             // Allowlisted, over budget, or (should a cohort suspect be correlated) a restriction: not a fleet ban.
             _refusedUntil[candidate.Source] = now + _options.CorrelationWindow;
+            Interlocked.Increment(ref _refused);
             LogMessages.CorrelationSkipped(_logger, candidate.Source.ToString(), decision.Explanation);
             return false;
         }
 
+        if (!await RecordAsync(verdict, decision, decision.Explanation, now, ct))
+        {
+            LogMessages.CorrelationLost(_logger, candidate.Source.ToString());
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a ban the policy decided (one transaction, unless another host banned the target first) and enforces
+    /// it here; false (and the policy entry released) when another host was first.
+    /// </summary>
+    private async Task<bool> RecordAsync(Verdict verdict, BanDecision decision, string reason, DateTimeOffset now, CancellationToken ct)
+    {
         var record = new BanRecord
         {
             Id = Guid.CreateVersion7(),
             Target = new BanTarget(decision.Target.Network, decision.Target.Length),
-            Reason = decision.Explanation,
+            Reason = reason,
             Detector = DetectorKind.Distributed,
             Scan = verdict.Scan,
             Tool = verdict.Tool,
@@ -141,7 +166,6 @@ public sealed class FleetCorrelator
             // Another host's correlator (or detector) banned it first: its NOTIFY brings that ban here.
             _policy.Release(decision.Target);
             Interlocked.Increment(ref _lost);
-            LogMessages.CorrelationLost(_logger, candidate.Source.ToString());
             return false;
         }
 
@@ -217,6 +241,14 @@ public sealed class FleetCorrelator
             if (until <= now)
             {
                 _refusedUntil.Remove(source);
+            }
+        }
+
+        foreach (var (prefix, until) in _prefixDecidedUntil)
+        {
+            if (until <= now)
+            {
+                _prefixDecidedUntil.Remove(prefix);
             }
         }
     }

@@ -37,9 +37,12 @@ public sealed class FleetImporter
     // Bans decided for good (enforced or refused), with their expiry so the set forgets them; pending ones
     // (awaiting consensus) are not here, so a later report re-evaluates them.
     private readonly Dictionary<Guid, DateTimeOffset> _done = [];
-    private readonly HashSet<Guid> _pendingLogged = [];
+    // Bans awaiting consensus (logged once), with their expiry: after it they are forgotten (and leave the gauge).
+    private readonly Dictionary<Guid, DateTimeOffset> _pendingLogged = [];
+    private int _awaiting;
     private DateTimeOffset _newestSeen;
     private long _imported;
+    private long _endsHeard;
     private long _refused;
 
     internal FleetImporter(IPortVeilStore store, PostgresBanListener listener, LiveAllowlist allowlist, BanPolicy policy, IBanEnforcer enforcer,
@@ -59,6 +62,18 @@ public sealed class FleetImporter
 
     /// <summary>Raised after each decision (after the kernel call, for <see cref="FleetImportOutcome.Enforced"/>).</summary>
     public event Action<FleetImport>? Decided;
+
+    /// <summary>Raised after an imported ban reached this host's kernel, with the time here (on the importer's task: do not block).</summary>
+    public event Action<StoredBan, DateTimeOffset>? Enforced;
+
+    /// <summary>Raised for every ended ban announced by NOTIFY (unbanned, allowlisted, superseded), on the importer's task.</summary>
+    public event Action<Guid>? BanEnded;
+
+    /// <summary>Other hosts' bans waiting here for <see cref="FleetOptions.Consensus"/> hosts (not expired).</summary>
+    public int AwaitingConsensus => Volatile.Read(ref _awaiting);
+
+    /// <summary>Ended-ban notifications heard.</summary>
+    public long EndsHeard => Interlocked.Read(ref _endsHeard);
 
     /// <summary>Bans of other hosts put into this host's kernel.</summary>
     public long Imported => Interlocked.Read(ref _imported);
@@ -93,7 +108,13 @@ public sealed class FleetImporter
                     signal = BanSignal.CatchUp;
                 }
 
-                if (signal.BanId is { } id)
+                if (signal is { BanId: { } ended, Ended: true })
+                {
+                    // An unban (or allowlist entry) anywhere in the fleet: the operator-sync loop lifts it now.
+                    Interlocked.Increment(ref _endsHeard);
+                    BanEnded?.Invoke(ended);
+                }
+                else if (signal.BanId is { } id)
                 {
                     await GuardedAsync(async ct =>
                     {
@@ -189,8 +210,9 @@ public sealed class FleetImporter
             var hosts = await _store.CountReportingHostsAsync(source, now - _options.ConsensusWindow, ct);
             if (hosts < _options.Consensus)
             {
-                if (_pendingLogged.Add(ban.Id))
+                if (_pendingLogged.TryAdd(ban.Id, ban.ExpiresAt))
                 {
+                    Volatile.Write(ref _awaiting, _pendingLogged.Count);
                     LogMessages.FleetBanAwaitingConsensus(_logger, ban.Target.ToString(), ban.OriginHost, hosts, _options.Consensus);
                     await DecideAsync(ban, FleetImportOutcome.AwaitingConsensus, $"{hosts} of {_options.Consensus} hosts reported it", now, ct);
                 }
@@ -208,8 +230,11 @@ public sealed class FleetImporter
         _policy.Restore(target, ban.ExpiresAt);
         _done[ban.Id] = ban.ExpiresAt;
         _pendingLogged.Remove(ban.Id);
+        Volatile.Write(ref _awaiting, _pendingLogged.Count);
         Interlocked.Increment(ref _imported);
         LogMessages.FleetBan(_logger, ban.Target.ToString(), ban.ExpiresAt - now, ban.OriginHost, ban.Reason);
+        Enforced?.Invoke(stored, now);
+
         await DecideAsync(ban, FleetImportOutcome.Enforced, null, now, ct);
     }
 
@@ -233,10 +258,15 @@ public sealed class FleetImporter
         }
 
         // Pending bans that were never imported are dropped once they could not be active any more.
-        if (_pendingLogged.Count > 100_000)
+        foreach (var (id, expires) in _pendingLogged)
         {
-            _pendingLogged.Clear();
+            if (expires < now)
+            {
+                _pendingLogged.Remove(id);
+            }
         }
+
+        Volatile.Write(ref _awaiting, _pendingLogged.Count);
     }
 
     // The kernel holds single addresses, IPv4 /24s and IPv6 /64s.

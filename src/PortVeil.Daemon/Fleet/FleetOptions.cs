@@ -26,6 +26,21 @@ public sealed class FleetOptions
     [Range(2, 1_000_000)]
     public int CorrelationFailures { get; set; } = FleetOptionsDefaults.CorrelationFailures;
 
+    /// <summary>
+    /// Distinct sources of one IPv4 /24 or IPv6 /64 that must have failed across the fleet for a multi-source
+    /// distributed-scan decision (each may have sent a single probe a host); 0 = prefix correlation off.
+    /// </summary>
+    [Range(0, 256)]
+    public int CorrelationPrefixSources { get; set; } = FleetOptionsDefaults.CorrelationPrefixSources;
+
+    /// <summary>Distinct hosts the sources of one prefix must have failed on, together.</summary>
+    [Range(1, 100)]
+    public int CorrelationPrefixHosts { get; set; } = FleetOptionsDefaults.CorrelationPrefixHosts;
+
+    /// <summary>Distinct unserved ports the sources of one prefix must have probed across the fleet, together.</summary>
+    [Range(1, 65_535)]
+    public int CorrelationPrefixPorts { get; set; } = FleetOptionsDefaults.CorrelationPrefixPorts;
+
     /// <summary>How far back (whole minutes of event aggregates) correlation looks.</summary>
     public TimeSpan CorrelationWindow { get; set; } = FleetOptionsDefaults.CorrelationWindow;
 

@@ -17,6 +17,21 @@ public static class FleetOptionsDefaults
     /// <summary>10 failed probes across the fleet: e.g. 3 or 4 unserved ports on each of three hosts, each below a host's own thresholds (TRW decides at 5 failures).</summary>
     public const int CorrelationFailures = 10;
 
+    /// <summary>
+    /// 8 sources of one /24 or /64: the same count as policy.campaign_members, so a prefix the fleet correlates is a
+    /// campaign by the local measure too; a handful of guests behind one NAT pool with a typo each stays below it.
+    /// </summary>
+    public const int CorrelationPrefixSources = 8;
+
+    /// <summary>3 hosts: as for a single source, two hosts can share an unlucky client population; three are a sweep.</summary>
+    public const int CorrelationPrefixHosts = 3;
+
+    /// <summary>
+    /// 6 distinct unserved ports: a scan splitting its port list over sources and hosts probes many; clients of one
+    /// network with one wrong port (a stale DNS record, a closed service) probe one or two.
+    /// </summary>
+    public const int CorrelationPrefixPorts = 6;
+
     /// <summary>10 minutes: a distributed sweep of a fleet takes seconds to minutes; the aggregates are minute rows, so the window is rounded down to a minute start.</summary>
     public static readonly TimeSpan CorrelationWindow = TimeSpan.FromMinutes(10);
 

@@ -26,6 +26,15 @@ public sealed class PortVeilMetrics : IDisposable
     private readonly Counter<long> _banFailures;
     private readonly Counter<long> _unbans;
     private readonly Histogram<double> _banLatency;
+    /// <summary>
+    /// Fleet propagation buckets in seconds: NOTIFY delivers in milliseconds (p99 15 ms on loopback, docs/benchmarks.md),
+    /// the catch-up safety net in up to 5 s, a reconnect in up to a minute; clock differences between hosts add to it.
+    /// </summary>
+    public static readonly IReadOnlyList<double> PropagationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private readonly Counter<long> _fleetImports;
+    private readonly Histogram<double> _propagationLag;
+    private Func<Fleet.FleetStatus>? _fleet;
     private Func<DaemonStatus>? _status;
     private Func<SpoofDrops>? _spoofDrops;
     private DaemonStatus? _snapshot;
@@ -45,6 +54,21 @@ public sealed class PortVeilMetrics : IDisposable
         _meter.CreateObservableCounter("portveil.kernel.spoofed", SpoofMeasurements, "{packet}",
             "Packets with forged sources dropped by chain spoof, before the allowlist, NFLOG and the detectors (check: local_source, reverse_path).");
         _meter.CreateObservableGauge("portveil.engine.sources", () => Status()?.TrackedSources ?? 0, "{source}", "Sources tracked in the detection engine's fixed-capacity table.");
+        _fleetImports = _meter.CreateCounter<long>("portveil.fleet.imports", "{ban}",
+            "Other fleet hosts' bans decided here (outcome: enforced, allowlisted, awaiting_consensus).");
+        _propagationLag = _meter.CreateHistogram("portveil.fleet.propagation.lag", "s",
+            "From another host's ban decision (its start time) to the element in this host's kernel; includes the hosts' clock difference.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PropagationBuckets });
+        _meter.CreateObservableGauge("portveil.fleet.consensus.pending", () => Fleet().AwaitingConsensus, "{ban}",
+            "Other hosts' bans waiting here for fleet.consensus distinct reporting hosts.");
+        _meter.CreateObservableCounter("portveil.fleet.correlation.decisions", CorrelationMeasurements, "{decision}",
+            "Cross-host correlation decisions of this host (kind: source or prefix; outcome: banned, lost to another host, refused by the policy).");
+        _meter.CreateObservableGauge("portveil.fleet.listener.connected", () => Fleet().ListenerConnected ? 1 : 0, "{connection}",
+            "1 while the fleet NOTIFY listener is connected to PostgreSQL and listening, else 0.");
+        _meter.CreateObservableCounter("portveil.fleet.listener.reconnects", () => Fleet().ListenerReconnects, "{reconnect}",
+            "Reconnects of the fleet NOTIFY listener after its first connection (each followed by a catch-up read).");
+        _meter.CreateObservableCounter("portveil.fleet.unban.notifications", () => Fleet().UnbanNotifications, "{notification}",
+            "Ended-ban notifications (unbans anywhere in the fleet) heard; each wakes the operator-sync loop.");
         _meter.CreateObservableGauge("portveil.ban_path.realtime_threads", () => Status()?.RealtimeThreads ?? 0, "{thread}",
             "Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while saturated (demoted), when refused (RLIMIT_RTPRIO below the priority) or with sensor.realtime_priority = 0.");
         _meter.CreateObservableCounter("portveil.ban_path.realtime_demotions", () => Status()?.RealtimeDemotions ?? 0, "{demotion}",
@@ -59,6 +83,36 @@ public sealed class PortVeilMetrics : IDisposable
 
     /// <summary>Where portveil.kernel.spoofed reads from (the daemon's last reading of chain spoof's counters).</summary>
     public void ObserveSpoofDrops(Func<SpoofDrops> drops) => _spoofDrops = drops;
+
+    /// <summary>Where the portveil.fleet.* observable instruments read from (zeros when not set: a host without fleet mode).</summary>
+    public void ObserveFleet(Func<Fleet.FleetStatus> fleet) => _fleet = fleet;
+
+    public void FleetImport(string outcome)
+    {
+        if (_fleetImports.Enabled)
+        {
+            _fleetImports.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void FleetPropagationLag(double seconds) => _propagationLag.Record(seconds);
+
+    private Fleet.FleetStatus Fleet() => _fleet?.Invoke() ?? default;
+
+    private IEnumerable<Measurement<long>> CorrelationMeasurements()
+    {
+        var f = Fleet();
+        return
+        [
+            Measure(f.SourceBans, "source", "banned"),
+            Measure(f.PrefixBans, "prefix", "banned"),
+            Measure(f.Lost, "any", "lost"),
+            Measure(f.Refused, "any", "refused"),
+        ];
+
+        static Measurement<long> Measure(long value, string kind, string outcome) =>
+            new(value, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+    }
 
     private IEnumerable<Measurement<long>> SpoofMeasurements()
     {

@@ -29,9 +29,20 @@ internal static class KernelBanRecovery
     /// </summary>
     public static readonly TimeSpan SameBanTolerance = TimeSpan.FromSeconds(2);
 
-    /// <summary>The records to write for kernel bans no stored active ban covers.</summary>
+    /// <summary>The records to write for kernel bans no stored active ban covers (one host's own database).</summary>
     public static async Task<IReadOnlyList<BanRecord>> FindUnrecordedAsync(
-        IBanStore store, IReadOnlyList<ActiveBan> kernel, string host, DateTimeOffset now, CancellationToken cancellationToken)
+        IBanStore store, IReadOnlyList<ActiveBan> kernel, string host, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await PlanAsync(store, kernel, host, now, sharedDatabase: false, cancellationToken).ConfigureAwait(false)).Records;
+
+    /// <summary>
+    /// What to do with kernel bans no stored active ban covers. On a database a fleet shares
+    /// (<paramref name="sharedDatabase"/>), an element whose target's latest record was made by another host is that
+    /// host's ban as imported here: it is never recorded as this host's (its row, with its origin host, stays the
+    /// record; a clock ahead on the origin may have ended it early), and when an operator lifted it while this host
+    /// was down (unbanned, allowlisted) the element is to be removed.
+    /// </summary>
+    public static async Task<KernelRecoveryPlan> PlanAsync(
+        IBanStore store, IReadOnlyList<ActiveBan> kernel, string host, DateTimeOffset now, bool sharedDatabase, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(kernel);
@@ -49,6 +60,8 @@ internal static class KernelBanRecovery
         }
 
         var found = new List<BanRecord>();
+        var foreign = new List<(ActiveBan Element, StoredBan Record)>();
+        var lifted = new List<(ActiveBan Element, StoredBan Record)>();
         foreach (var ban in kernel)
         {
             if (ban.ByReflex || ban.Remaining <= TimeSpan.Zero || Covered(covering, lengths, ban))
@@ -58,6 +71,12 @@ internal static class KernelBanRecovery
 
             var target = BanTarget.ForSource(ban.Source);
             var history = await store.ListBanHistoryAsync(target, 1, cancellationToken).ConfigureAwait(false);
+            if (sharedDatabase && history.Count > 0 && !string.Equals(history[0].Ban.OriginHost, host, StringComparison.Ordinal))
+            {
+                (history[0].EndReason is BanEndReason.Unbanned or BanEndReason.Allowlisted ? lifted : foreign).Add((ban, history[0]));
+                continue;
+            }
+
             if (history.Count > 0 && (history[0].EndReason is BanEndReason.Unbanned or BanEndReason.Allowlisted
                                       || (now + ban.Remaining - history[0].Ban.ExpiresAt).Duration() <= SameBanTolerance))
             {
@@ -75,7 +94,7 @@ internal static class KernelBanRecovery
             });
         }
 
-        return found;
+        return new KernelRecoveryPlan(found, foreign, lifted);
     }
 
     private static bool Covered(HashSet<BanTarget> covering, SortedSet<int> lengths, ActiveBan ban)

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
 using PortVeil.Daemon.Notifications;
@@ -35,18 +36,23 @@ internal sealed class OperatorSyncLoop
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IncidentNotifier? _notifier;
+    private readonly Api.LiveFeed? _feed;
     // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
     private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
     private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
     // On a database shared by a fleet: only this host's manual bans are applied here; other hosts' go through the
     // fleet importer, which checks the local allowlist and the consensus first. Null: every ban (SQLite, one host).
     private readonly string? _ownHost;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private DateTimeOffset _since;
     private long _passes;
+    private long _wokenPasses;
 
     public OperatorSyncLoop(IBanStore bans, IAllowStore allow, LiveAllowlist allowlist, AllowlistPusher? pusher, BanPolicy policy,
-        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null)
+        IBanEnforcer? enforcer, ILogger logger, TimeProvider? time = null, IncidentNotifier? notifier = null, string? ownHost = null,
+        Api.LiveFeed? feed = null)
     {
+        _feed = feed;
         _ownHost = ownHost;
         _notifier = notifier;
         _bans = bans;
@@ -63,10 +69,20 @@ internal sealed class OperatorSyncLoop
     /// <summary>Passes completed (tests wait on it).</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
+    /// <summary>Passes started early by <see cref="Wake"/> (a fleet NOTIFY of an ended ban).</summary>
+    public long WokenPasses => Interlocked.Read(ref _wokenPasses);
+
+    /// <summary>Runs the next pass now instead of at the next second (a ban ended elsewhere in the fleet).</summary>
+    public void Wake()
+    {
+        // At most one pending wake (a one-slot channel): a burst of unbans is one pass, which reads them all.
+        _wake.Writer.TryWrite(true);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, _time);
-        do
+        Task<bool>? woken = null;
+        while (true)
         {
             try
             {
@@ -79,8 +95,20 @@ internal sealed class OperatorSyncLoop
             }
 
             Interlocked.Increment(ref _passes);
+
+            // One wait on the wake channel at a time, kept across passes that the interval ended (no waiter piles up).
+            woken ??= _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(woken, Task.Delay(Interval, _time, cancellationToken)) == woken)
+            {
+                woken = null;
+                if (_wake.Reader.TryRead(out _))
+                {
+                    Interlocked.Increment(ref _wokenPasses);
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
     internal async Task SyncOnceAsync(CancellationToken cancellationToken)
@@ -94,6 +122,7 @@ internal sealed class OperatorSyncLoop
         var now = _time.GetUtcNow();
         var from = _since - Overlap;
         var unbans = new List<SourceKey>();
+        var fleetUnbans = new List<string>();
         foreach (var s in await _bans.ListBansEndedSinceAsync(from, cancellationToken))
         {
             if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seenEnded.TryAdd(s.Ban.Id, now))
@@ -106,6 +135,13 @@ internal sealed class OperatorSyncLoop
 
             // Lifted by the CLI or the API (both end the stored ban): the unban webhook fires here, once per ban.
             _notifier?.OnUnban(s.Ban.Id, s.Ban.Target, s.EndReason.ToString()!.ToLowerInvariant(), s.Ban.OriginHost, s.EndedAt ?? now);
+
+            // Another host's ban lifted (by NOTIFY or this poll): the dashboard drops its row as for an API unban,
+            // once the kernel let it go (below).
+            if (_feed is not null && _ownHost is not null && !string.Equals(s.Ban.OriginHost, _ownHost, StringComparison.Ordinal))
+            {
+                fleetUnbans.Add(s.Ban.Target.ToString());
+            }
             if (KernelKey(target) is { } key)
             {
                 unbans.Add(key);
@@ -135,6 +171,11 @@ internal sealed class OperatorSyncLoop
         if (_enforcer is not null && unbans.Count > 0)
         {
             await _enforcer.UnbanAsync(unbans, cancellationToken);
+        }
+
+        foreach (var target in fleetUnbans)
+        {
+            _feed!.Publish("unban", new Api.LiveChange(target, null, "fleet"));
         }
 
         if (_enforcer is not null && bans.Count > 0)

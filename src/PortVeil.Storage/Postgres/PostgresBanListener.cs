@@ -68,7 +68,9 @@ public sealed class PostgresBanListener
                 await using var connection = new NpgsqlConnection(_connectionString);
                 connection.Notification += (_, e) =>
                 {
-                    if (Guid.TryParse(e.Payload, out var id) && !_signals.Writer.TryWrite(new BanSignal(id)))
+                    var ended = e.Payload.StartsWith(PostgresStore.EndedPrefix, StringComparison.Ordinal);
+                    if (Guid.TryParse(ended ? e.Payload.AsSpan(PostgresStore.EndedPrefix.Length) : e.Payload.AsSpan(), out var id)
+                        && !_signals.Writer.TryWrite(new BanSignal(id, ended)))
                     {
                         Interlocked.Increment(ref _dropped);
                     }

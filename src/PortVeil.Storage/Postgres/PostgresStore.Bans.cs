@@ -14,8 +14,14 @@ public sealed partial class PostgresStore
 
     private const string NotifySql = "SELECT pg_notify('" + BanChannel + "', @uid)";
 
+    // Ends the ban and announces the end ("end:" + ban_uid) in the same statement, so the other hosts' operator-sync
+    // loops lift it at commit instead of at their next one-second poll. Returns 1 when a row was ended, else 0.
     private const string EndBanSql =
-        "UPDATE bans SET ended_ms = @ended, end_reason = @reason WHERE ban_uid = @uid AND ended_ms IS NULL";
+        "WITH ended AS (UPDATE bans SET ended_ms = @ended, end_reason = @reason WHERE ban_uid = @uid AND ended_ms IS NULL RETURNING ban_uid) " +
+        "SELECT count(pg_notify('" + BanChannel + "', '" + EndedPrefix + "' || ban_uid)) FROM ended";
+
+    /// <summary>The NOTIFY payload prefix of an ended ban (the rest is its id); a bare id announces a new ban.</summary>
+    public const string EndedPrefix = "end:";
 
     public Task RecordBanAsync(BanRecord ban, CancellationToken cancellationToken = default)
     {
@@ -36,7 +42,7 @@ public sealed partial class PostgresStore
         {
             await using var cmd = Command(c, null, EndBanSql);
             BindBanEnd(cmd, banEnd);
-            return await cmd.ExecuteNonQueryAsync(ct) > 0;
+            return ToLong(await cmd.ExecuteScalarAsync(ct)) > 0;
         }, cancellationToken);
     }
 

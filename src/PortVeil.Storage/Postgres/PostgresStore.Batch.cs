@@ -25,7 +25,7 @@ public sealed partial class PostgresStore
                 foreach (var end in batch.BanEnds)
                 {
                     BindBanEnd(cmd, end);
-                    await cmd.ExecuteNonQueryAsync(ct);
+                    await cmd.ExecuteScalarAsync(ct);
                 }
             }
 

@@ -15,17 +15,44 @@ public sealed partial class PostgresStore
     // (5) are not failures.
     private const string FailureTags = "1, 3, 4, 7";
 
+    // An operator's unban (or allowlist entry) is not undone by the evidence it already judged: a row whose last
+    // probe is no later than the end of an operator-ended ban of its source is left out (a row that goes on after
+    // the unban counts again).
+    private const string NotLiftedSql =
+        "NOT EXISTS (SELECT 1 FROM bans u WHERE u.address = e.source AND u.end_reason IN ('unbanned', 'allowlisted') AND u.ended_ms >= e.last_ms)";
+
     // The sources that failed on at least @hosts distinct hosts with at least @failures failures since @since, with
     // one row per (source, host); sources with an active ban anywhere in the fleet are already handled.
     private const string CorrelateSql =
         "SELECT e.source, e.origin_host, sum(e.packets), max(e.distinct_ports), min(e.first_ms), max(e.last_ms), string_agg(e.ports, ',' ORDER BY e.bucket_ms) " +
         "FROM event_minutes e JOIN (" +
-        "SELECT source FROM event_minutes WHERE bucket_ms >= @since AND tag IN (" + FailureTags + ") AND origin_host <> '' " +
+        "SELECT source FROM event_minutes e WHERE bucket_ms >= @since AND tag IN (" + FailureTags + ") AND origin_host <> '' AND " + NotLiftedSql + " " +
         "GROUP BY source HAVING count(DISTINCT origin_host) >= @hosts AND sum(packets) >= @failures" +
         ") c ON c.source = e.source " +
-        "WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' " +
+        "WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' AND " + NotLiftedSql + " " +
         "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = e.source AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) " +
         "GROUP BY e.source, e.origin_host ORDER BY e.source, e.origin_host LIMIT @limit";
+
+    // Many sources of one IPv4 /24 or IPv6 /64, each failing lightly: the prefixes with at least @sources distinct
+    // sources that failed on at least @hosts distinct hosts, one row per (prefix, source, host). Sources banned on
+    // their own and prefixes banned whole are already handled; rows an operator's unban of the source or the prefix
+    // already judged are left out. `source::inet` is safe: every source is written as
+    // canonical address text (SchemaMigrations remarks).
+    private const string CorrelatePrefixSql =
+        "WITH r AS (" +
+        "SELECT e.source, e.origin_host, e.packets, e.ports, e.first_ms, e.last_ms, e.bucket_ms, " +
+        "network(set_masklen(e.source::inet, CASE WHEN family(e.source::inet) = 4 THEN 24 ELSE 64 END)) AS pfx " +
+        "FROM event_minutes e WHERE e.bucket_ms >= @since AND e.tag IN (" + FailureTags + ") AND e.origin_host <> '' AND " + NotLiftedSql + " " +
+        "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = e.source AND b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE)" +
+        "), f AS (" +
+        "SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM bans b WHERE b.address = host(r.pfx) AND b.prefix_len = masklen(r.pfx) AND (" +
+        "(b.ended_ms IS NULL AND b.expires_ms > @now AND b.dry_run = FALSE) OR (b.end_reason IN ('unbanned', 'allowlisted') AND b.ended_ms >= r.last_ms)))" +
+        "), p AS (" +
+        "SELECT pfx FROM f GROUP BY pfx HAVING count(DISTINCT f.source) >= @sources AND count(DISTINCT f.origin_host) >= @hosts" +
+        ") " +
+        "SELECT host(f.pfx), masklen(f.pfx), f.source, f.origin_host, sum(f.packets), min(f.first_ms), max(f.last_ms), string_agg(f.ports, ',' ORDER BY f.bucket_ms) " +
+        "FROM f JOIN p ON p.pfx = f.pfx " +
+        "GROUP BY f.pfx, f.source, f.origin_host ORDER BY f.pfx, f.source, f.origin_host LIMIT @limit";
 
     private const string ActiveBanOfSql =
         "SELECT count(*) FROM bans WHERE address = @address AND ended_ms IS NULL AND expires_ms > @now AND (dry_run = FALSE OR @dry)";
@@ -70,6 +97,55 @@ public sealed partial class PostgresStore
                     FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
                     LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
                     Ports = ParsePorts(r.IsDBNull(6) ? string.Empty : r.GetString(6)),
+                });
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// IPv4 /24s and IPv6 /64s with at least <paramref name="minSources"/> distinct sources whose probes failed on at
+    /// least <paramref name="minHosts"/> distinct hosts, in minute buckets starting at or after
+    /// <paramref name="since"/>; sources banned alone and prefixes banned whole at <paramref name="now"/> are left
+    /// out. At most <paramref name="limit"/> (source, host) rows in all.
+    /// </summary>
+    public Task<IReadOnlyList<CorrelatedPrefix>> FindCorrelatedPrefixesAsync(DateTimeOffset since, DateTimeOffset now, int minSources, int minHosts,
+        int limit = 4_096, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minSources, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minHosts, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return RunAsync<IReadOnlyList<CorrelatedPrefix>>(async (c, ct) =>
+        {
+            await using var cmd = Command(c, null, CorrelatePrefixSql);
+            cmd.Parameters.AddWithValue("since", EventAggregate.BucketOf(since.ToUnixTimeMilliseconds()));
+            cmd.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("sources", (long)minSources);
+            cmd.Parameters.AddWithValue("hosts", (long)minHosts);
+            cmd.Parameters.AddWithValue("limit", limit);
+            var result = new List<CorrelatedPrefix>();
+            string? current = null;
+            List<CorrelatedMember>? rows = null;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var network = r.GetString(0);
+                if (!string.Equals(network, current, StringComparison.Ordinal))
+                {
+                    current = network;
+                    rows = [];
+                    result.Add(new CorrelatedPrefix { Network = NetAddress.Parse(network), Length = r.GetInt32(1), Rows = rows });
+                }
+
+                rows!.Add(new CorrelatedMember
+                {
+                    Source = NetAddress.Parse(r.GetString(2)),
+                    Host = r.GetString(3),
+                    Failures = r.GetInt64(4),
+                    FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+                    LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+                    Ports = ParsePorts(r.IsDBNull(7) ? string.Empty : r.GetString(7)),
                 });
             }
 

@@ -114,6 +114,53 @@ public class MetricsEndpointTests
     }
 
     [Fact]
+    public void Fleet_metrics_are_exported_with_their_labels_and_are_zero_without_fleet_mode()
+    {
+        using var metrics = new PortVeilMetrics();
+        using var exporter = new PrometheusExporter(metrics.Meter);
+        var idle = PrometheusText.Parse(exporter.Collect());
+        Assert.Equal(0, idle.Value("portveil_fleet_listener_connected"));
+        Assert.Equal(0, idle.Value("portveil_fleet_consensus_pending"));
+        Assert.Equal(0, idle.Value("portveil_fleet_correlation_decisions_total", ("kind", "prefix"), ("outcome", "banned")));
+
+        metrics.ObserveFleet(() => new PortVeil.Daemon.Fleet.FleetStatus
+        {
+            ListenerConnected = true,
+            ListenerReconnects = 2,
+            AwaitingConsensus = 3,
+            UnbanNotifications = 4,
+            SourceBans = 5,
+            PrefixBans = 6,
+            Lost = 7,
+            Refused = 8,
+        });
+        metrics.FleetImport("enforced");
+        metrics.FleetImport("enforced");
+        metrics.FleetImport("awaiting_consensus");
+        metrics.FleetPropagationLag(0.0018);
+        metrics.FleetPropagationLag(3);
+
+        var m = PrometheusText.Parse(exporter.Collect());
+
+        Assert.Equal("counter", m.Types["portveil_fleet_imports_total"]);
+        Assert.Equal(2, m.Value("portveil_fleet_imports_total", ("outcome", "enforced")));
+        Assert.Equal(1, m.Value("portveil_fleet_imports_total", ("outcome", "awaiting_consensus")));
+        Assert.Equal("histogram", m.Types["portveil_fleet_propagation_lag_seconds"]);
+        Assert.Equal(1, m.Value("portveil_fleet_propagation_lag_seconds_bucket", ("le", "0.0025")));
+        Assert.Equal(2, m.Value("portveil_fleet_propagation_lag_seconds_bucket", ("le", "5")));
+        Assert.Equal(2, m.Value("portveil_fleet_propagation_lag_seconds_count"));
+        Assert.Equal("gauge", m.Types["portveil_fleet_consensus_pending"]);
+        Assert.Equal(3, m.Value("portveil_fleet_consensus_pending"));
+        Assert.Equal(5, m.Value("portveil_fleet_correlation_decisions_total", ("kind", "source"), ("outcome", "banned")));
+        Assert.Equal(6, m.Value("portveil_fleet_correlation_decisions_total", ("kind", "prefix"), ("outcome", "banned")));
+        Assert.Equal(7, m.Value("portveil_fleet_correlation_decisions_total", ("kind", "any"), ("outcome", "lost")));
+        Assert.Equal(8, m.Value("portveil_fleet_correlation_decisions_total", ("kind", "any"), ("outcome", "refused")));
+        Assert.Equal(1, m.Value("portveil_fleet_listener_connected"));
+        Assert.Equal(2, m.Value("portveil_fleet_listener_reconnects_total"));
+        Assert.Equal(4, m.Value("portveil_fleet_unban_notifications_total"));
+    }
+
+    [Fact]
     public void Label_values_with_quotes_backslashes_and_newlines_are_escaped_and_parse_back()
     {
         using var meter = new Meter("PortVeil.Test");

@@ -129,4 +129,43 @@ public sealed class KernelBanRecoveryTests : IDisposable
 
         Assert.Empty(found);
     }
+
+    [Fact]
+    public async Task On_a_shared_database_an_imported_ban_whose_row_its_origin_ended_early_is_not_recorded_as_this_hosts()
+    {
+        // Host A's latest row of the address ended (superseded) and its expiry does not explain the element, which
+        // holds 50 min from an earlier import: nothing active covers it, and the tolerance check does not match.
+        var imported = Stored("198.51.100.106", 32, Now.AddMinutes(-55), TimeSpan.FromHours(1)) with { OriginHost = "host-a" };
+        await _store.RecordBanAsync(imported);
+        await _store.EndBanAsync(new BanEnd(imported.Id, BanEndReason.Superseded, Now.AddMinutes(-1)));
+        var element = Kernel("198.51.100.106", TimeSpan.FromMinutes(50));
+
+        var plan = await KernelBanRecovery.PlanAsync(_store, [element], "lab", Now, sharedDatabase: true, CancellationToken.None);
+
+        Assert.Empty(plan.Records);
+        Assert.Empty(plan.Lifted);
+        var (kept, record) = Assert.Single(plan.Foreign);
+        Assert.Equal(element, kept);
+        Assert.Equal("host-a", record.Ban.OriginHost);
+
+        // One host's own database (no fleet): the same element counts as this host's lost ban, as before; on a fleet
+        // that would have announced host A's ban again as this host's.
+        Assert.Single(await KernelBanRecovery.FindUnrecordedAsync(_store, [element], "lab", Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task On_a_shared_database_an_imported_ban_an_operator_lifted_on_its_origin_is_to_be_removed_and_own_lost_bans_are_still_recorded()
+    {
+        var imported = Stored("198.51.100.107", 32, Now.AddMinutes(-5), TimeSpan.FromHours(1)) with { OriginHost = "host-a" };
+        await _store.RecordBanAsync(imported);
+        await _store.EndBanAsync(new BanEnd(imported.Id, BanEndReason.Unbanned, Now.AddMinutes(-1)));
+        ActiveBan[] kernel = [Kernel("198.51.100.107", TimeSpan.FromMinutes(55)), Kernel("198.51.100.108", TimeSpan.FromMinutes(30))];
+
+        var plan = await KernelBanRecovery.PlanAsync(_store, kernel, "lab", Now, sharedDatabase: true, CancellationToken.None);
+
+        Assert.Equal("198.51.100.107", Assert.Single(plan.Lifted).Element.Source.ToString());
+        var own = Assert.Single(plan.Records);
+        Assert.Equal(("198.51.100.108", "lab"), (own.Target.ToString(), own.OriginHost));
+        Assert.Empty(plan.Foreign);
+    }
 }

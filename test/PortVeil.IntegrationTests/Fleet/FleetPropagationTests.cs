@@ -1,3 +1,7 @@
+using PortVeil.Core;
+using PortVeil.Daemon.Fleet;
+using PortVeil.Daemon.Operations;
+using PortVeil.Enforcement.Allowlist;
 using PortVeil.IntegrationTests.Daemon;
 using PortVeil.Storage;
 using PortVeil.TestSupport;
@@ -10,7 +14,7 @@ namespace PortVeil.IntegrationTests.Fleet;
 /// real nmap scans, real nftables sets.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class FleetPropagationTests(FleetClusterFixture fixture) : IClassFixture<FleetClusterFixture>
+public sealed class FleetPropagationTests(FleetClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<FleetClusterFixture>
 {
     private static readonly string[] SynScan = ["-n", "-Pn", "-sS", "-T4", "--max-retries", "1", "--max-rtt-timeout", "300ms", "-p", "1-300"];
 
@@ -141,5 +145,77 @@ public sealed class FleetPropagationTests(FleetClusterFixture fixture) : IClassF
         Assert.Contains(await store.ListFleetImportsAsync(byHost["host-b"].Ban.Id), i => i.Host == "host-c" && i.Outcome == FleetImportOutcome.Enforced);
         Assert.Contains(await store.ListFleetImportsAsync(byHost["host-a"].Ban.Id), i => i.Host == "host-c");
         Assert.InRange(c.Daemon.Fleet!.Imported, 1, 2);
+    }
+
+    [Fact]
+    public async Task A_restarted_host_keeps_imported_bans_as_their_origins_and_drops_one_lifted_while_it_was_down()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync();
+        var scanner = fleet.A.Lab.Scanners[0];
+        const string Manual = "192.0.2.99";
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.B.WaitForBanAsync(scanner.IPv4));
+        var manual = await fleet.A.Daemon!.Operator!.BanAsync(NetPrefix.ForAddress(NetAddress.Parse(Manual)), TimeSpan.FromHours(1), "test", CancellationToken.None);
+        Assert.Equal(OperatorStatus.Done, manual.Status);
+        Assert.Contains(Manual, await fleet.B.WaitForBanAsync(Manual));
+
+        // B stops (its kernel bans stay), and while it is down an operator on A lifts the scanner's ban.
+        await fleet.B.StopAsync();
+        var unban = await fleet.A.Daemon.Operator.UnbanAsync(NetPrefix.ForAddress(NetAddress.Parse(scanner.IPv4)), CancellationToken.None);
+        Assert.Equal(OperatorStatus.Done, unban.Status);
+        Assert.DoesNotContain(scanner.IPv4, await fleet.A.KernelBansAsync());
+
+        await fleet.B.StartAsync(fleet.Stages(fleet.B, "host-b", "host_b", new FleetOptions { Enabled = true }));
+
+        // Recovery at start: the lifted ban leaves B's kernel, the other stays A's ban; B records nothing as its own.
+        var bans = await fleet.B.KernelBansAsync();
+        Assert.DoesNotContain(scanner.IPv4, bans);
+        Assert.Contains(Manual, bans);
+        Assert.Equal("0", fleet.Cluster.Sql(fleet.Database, "SELECT count(*) FROM bans WHERE origin_host = 'host-b'"));
+        Assert.True(LabTcpClient.TryConnect(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(6)), "the unbanned address connects to B again");
+    }
+
+    [Fact]
+    public async Task An_operator_unban_on_host_a_lifts_the_imported_bans_on_host_b_by_notify_not_by_the_poll()
+    {
+        await using var fleet = FleetPair.Create(fixture.Cluster);
+        await fleet.StartAsync();
+        var scanner = fleet.A.Lab.Scanners[0];
+        Nmap.Scan(scanner, LabTopology.ServerIPv4, SynScan);
+        Assert.Contains(scanner.IPv4, await fleet.B.WaitForBanAsync(scanner.IPv4));
+        Assert.False(LabTcpClient.TryConnect(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(2)), "banned on B");
+
+        // Ten manual bans on A, imported by B, then lifted one by one on A: each unban's way into B's kernel, timed.
+        var manual = Enumerable.Range(0, 10).Select(i => $"192.0.2.{100 + i}").ToArray();
+        foreach (var address in manual)
+        {
+            Assert.Equal(OperatorStatus.Done, (await fleet.A.Daemon!.Operator!.BanAsync(NetPrefix.ForAddress(NetAddress.Parse(address)), TimeSpan.FromHours(1), "test", CancellationToken.None)).Status);
+        }
+
+        Assert.True(await FleetPair.WaitUntilAsync(() => manual.All(fleet.B.KernelBansAsync().GetAwaiter().GetResult().Contains)), "B imports the manual bans");
+        var wokenBefore = fleet.B.Daemon!.OperatorSyncWokenPasses;
+        var lags = new List<double>();
+        foreach (var address in manual.Prepend(scanner.IPv4))
+        {
+            var unban = await fleet.A.Daemon!.Operator!.UnbanAsync(NetPrefix.ForAddress(NetAddress.Parse(address)), CancellationToken.None);
+            Assert.Equal(OperatorStatus.Done, unban.Status);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while ((await fleet.B.KernelBansAsync()).Contains(address) && clock.Elapsed < TestTimeouts.Event)
+            {
+                await Task.Delay(2);
+            }
+
+            Assert.DoesNotContain(address, await fleet.B.KernelBansAsync());
+            lags.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        // Every end was heard as a NOTIFY and woke B's operator-sync loop (not its one-second poll).
+        Assert.True(fleet.B.Daemon.Fleet!.EndsHeard >= manual.Length + 1, $"ends heard: {fleet.B.Daemon.Fleet.EndsHeard}");
+        Assert.True(fleet.B.Daemon.OperatorSyncWokenPasses > wokenBefore, "B's operator-sync loop was woken by the notifications");
+        Assert.True(LabTcpClient.TryConnect(fleet.B.Lab.Scanners[0], LabTopology.ServerIPv4, 22, TimeSpan.FromSeconds(6)), "the unbanned scanner address connects to B again");
+        lags.Sort();
+        output.WriteLine(System.FormattableString.Invariant(
+            $"unban A -> gone from B's kernel (incl. 2 ms polling of nft list): n={lags.Count} p50={lags[lags.Count / 2]:0.0} ms max={lags[^1]:0.0} ms; all: {string.Join(", ", lags.Select(l => l.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))}"));
     }
 }

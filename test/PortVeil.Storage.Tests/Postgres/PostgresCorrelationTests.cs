@@ -76,6 +76,82 @@ public sealed class PostgresCorrelationTests(PostgresClusterFixture cluster) : I
     }
 
     [Fact]
+    public async Task A_24_whose_sources_each_failed_once_on_three_hosts_is_found_per_prefix_and_banned_members_and_prefixes_are_left_out()
+    {
+        using var store = _db.Open();
+        var rows = new List<EventAggregate>();
+        string[] hosts = ["host-a", "host-b", "host-c"];
+        for (var i = 0; i < 4; i++)
+        {
+            foreach (var h in hosts)
+            {
+                rows.Add(Some.Event(NetAddress.Parse($"198.51.100.{10 + i}"), Some.T0, packets: 1, ports: 1) with { OriginHost = h, Ports = $"{2000 + i}" });
+                rows.Add(Some.Event(NetAddress.Parse($"2001:db8:5::{10 + i}"), Some.T0, packets: 1, ports: 1) with { OriginHost = h, Ports = $"{3000 + i}" });
+            }
+        }
+
+        // Four sources of another /24 on one host only, and served (successful) rows from a third /24.
+        for (var i = 0; i < 4; i++)
+        {
+            rows.Add(Some.Event(NetAddress.Parse($"192.0.2.{10 + i}"), Some.T0, packets: 1, ports: 1) with { OriginHost = "host-a", Ports = "22" });
+            foreach (var h in hosts)
+            {
+                rows.Add(Some.Event(NetAddress.Parse($"203.0.113.{10 + i}"), Some.T0, packets: 1, ports: 1, tag: PacketTag.Served) with { OriginHost = h, Ports = "443" });
+            }
+        }
+
+        await store.AddEventsAsync(rows);
+        var now = Some.T0.AddMinutes(1);
+
+        var found = await store.FindCorrelatedPrefixesAsync(Some.T0.AddMinutes(-5), now, minSources: 4, minHosts: 3);
+
+        Assert.Equal(["198.51.100.0/24", "2001:db8:5::/64"], found.Select(p => $"{p.Network}/{p.Length}").Order());
+        var v4 = Assert.Single(found, p => p.Network.IsIPv4);
+        Assert.Equal(12, v4.Rows.Count);
+        Assert.Equal(4, v4.Rows.Select(r => r.Source).Distinct().Count());
+        Assert.Equal([(ushort)2000], v4.Rows[0].Ports);
+        Assert.Empty(await store.FindCorrelatedPrefixesAsync(Some.T0.AddMinutes(-5), now, minSources: 5, minHosts: 3));
+        Assert.Empty(await store.FindCorrelatedPrefixesAsync(Some.T0.AddMinutes(-5), now, minSources: 4, minHosts: 4));
+
+        // One member banned alone: three sources remain below four. The /64 banned whole: gone.
+        await store.RecordBanAsync(Some.Ban(NetAddress.Parse("198.51.100.10"), Some.T0, TimeSpan.FromHours(1)));
+        await store.RecordBanAsync(Some.Ban(NetAddress.Parse("2001:db8:5::"), Some.T0, TimeSpan.FromHours(1)) with { Target = new BanTarget(NetAddress.Parse("2001:db8:5::"), 64) });
+        Assert.Empty(await store.FindCorrelatedPrefixesAsync(Some.T0.AddMinutes(-5), now, minSources: 4, minHosts: 3));
+        Assert.Single(await store.FindCorrelatedPrefixesAsync(Some.T0.AddMinutes(-5), now, minSources: 3, minHosts: 3));
+    }
+
+    [Fact]
+    public async Task An_operator_unban_is_not_undone_by_the_evidence_it_already_judged_but_new_failures_count_again()
+    {
+        using var store = _db.Open();
+        var scanner = Some.Address(44);
+        string[] hosts = ["host-a", "host-b", "host-c"];
+        await store.AddEventsAsync([.. hosts.Select(h => Some.Event(scanner, Some.T0, packets: 3, ports: 3) with { OriginHost = h, Ports = "22,23,25" })]);
+        var members = Enumerable.Range(10, 9).Select(i => NetAddress.Parse($"198.51.100.{i}")).ToList();
+        await store.AddEventsAsync([.. members.SelectMany(m => hosts.Select(h => Some.Event(m, Some.T0, packets: 1, ports: 1) with { OriginHost = h, Ports = "2000" }))]);
+        var now = Some.T0.AddMinutes(1);
+        var since = Some.T0.AddMinutes(-5);
+        Assert.Single(await store.FindCorrelatedSourcesAsync(since, now, minHosts: 3, minFailures: 6));
+        Assert.Single(await store.FindCorrelatedPrefixesAsync(since, now, minSources: 8, minHosts: 3));
+
+        // Banned (by correlation, say) and lifted by an operator a minute later: the same rows no longer count.
+        var ban = Some.Ban(scanner, Some.T0.AddSeconds(30), TimeSpan.FromHours(1));
+        var campaign = Some.Ban(NetAddress.Parse("198.51.100.0"), Some.T0.AddSeconds(30), TimeSpan.FromMinutes(10)) with { Target = new BanTarget(NetAddress.Parse("198.51.100.0"), 24) };
+        await store.RecordBanAsync(ban);
+        await store.RecordBanAsync(campaign);
+        await store.EndBanAsync(new BanEnd(ban.Id, BanEndReason.Unbanned, now));
+        await store.EndBanAsync(new BanEnd(campaign.Id, BanEndReason.Unbanned, now));
+        Assert.Empty(await store.FindCorrelatedSourcesAsync(since, now, minHosts: 3, minFailures: 6));
+        Assert.Empty(await store.FindCorrelatedPrefixesAsync(since, now, minSources: 8, minHosts: 3));
+
+        // The scanner goes on after the unban, on all three hosts: a new decision.
+        var later = now.AddMinutes(1);
+        await store.AddEventsAsync([.. hosts.Select(h => Some.Event(scanner, later, packets: 2, ports: 2) with { OriginHost = h, Ports = "80,81" })]);
+        var found = Assert.Single(await store.FindCorrelatedSourcesAsync(since, later.AddMinutes(1), minHosts: 3, minFailures: 6));
+        Assert.Equal(6, found.TotalFailures);
+    }
+
+    [Fact]
     public async Task Hosts_racing_to_ban_one_correlated_source_make_exactly_one_ban_and_then_it_is_no_longer_a_candidate()
     {
         using var storeA = _db.Open();
