@@ -129,7 +129,7 @@ internal static class Program
         return 0;
     }
 
-    private static bool IsPortVeil(ProtectionKind kind) => kind is ProtectionKind.PortVeilGating or ProtectionKind.PortVeilNoGating or ProtectionKind.PortVeilGatingUdp;
+    private static bool IsPortVeil(ProtectionKind kind) => kind is ProtectionKind.PortVeilGating or ProtectionKind.PortVeilNoGating or ProtectionKind.PortVeilGatingNoUdp;
 
     private static async Task<List<RunResult>> OneAsync(Scenario scenario, ProtectionKind kind, int run, bool quick) =>
         [await BenchRunner.RunAsync(scenario, kind, run, quick)];

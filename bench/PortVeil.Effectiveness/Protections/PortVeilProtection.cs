@@ -34,7 +34,7 @@ internal sealed class PortVeilProtection : IProtection
 
     public ProtectionKind Kind { get; }
 
-    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating, bool gateUdp = false)
+    public static async Task<PortVeilProtection> StartAsync(LabTopology lab, bool gating, bool gateUdp = true)
     {
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"pv-eff-{Guid.NewGuid():N}");
         Directory.CreateDirectory(stateDirectory);
@@ -66,7 +66,7 @@ internal sealed class PortVeilProtection : IProtection
             throw;
         }
 
-        var p = new PortVeilProtection(gateUdp ? ProtectionKind.PortVeilGatingUdp : gating ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilNoGating, daemon, stateDirectory, databasePath, lab.Server);
+        var p = new PortVeilProtection(!gating ? ProtectionKind.PortVeilNoGating : gateUdp ? ProtectionKind.PortVeilGating : ProtectionKind.PortVeilGatingNoUdp, daemon, stateDirectory, databasePath, lab.Server);
         var diag = Environment.GetEnvironmentVariable("PORTVEIL_EFF_DIAG");
         if (!string.IsNullOrEmpty(diag))
         {

@@ -9,12 +9,15 @@ internal enum ProtectionKind
     /// <summary>The widely copied iptables ipset + hashlimit recipe (<see cref="RecipeFirewall"/>).</summary>
     Recipe,
 
-    /// <summary>The PortVeil daemon with its defaults, first-contact gating on.</summary>
+    /// <summary>The PortVeil daemon with its defaults: first-contact gating on, for TCP and UDP (kernel.gating_udp).</summary>
     PortVeilGating,
 
     /// <summary>The PortVeil daemon with first-contact gating off.</summary>
     PortVeilNoGating,
 
-    /// <summary>The PortVeil daemon with gating on for UDP too (kernel.gating_udp); only when asked for by name.</summary>
-    PortVeilGatingUdp,
+    /// <summary>
+    /// The PortVeil daemon with gating on for TCP only (kernel.gating_udp = false, the default until 2026-11-25; the
+    /// variant was then "portveil-gating-udp", UDP gated on request); only when asked for by name.
+    /// </summary>
+    PortVeilGatingNoUdp,
 }

@@ -7,7 +7,7 @@ internal static class ProtectionNames
         [ProtectionKind.None, ProtectionKind.Recipe, ProtectionKind.PortVeilGating, ProtectionKind.PortVeilNoGating];
 
     /// <summary><see cref="All"/> (the default set) and the variants run only when named.</summary>
-    public static readonly IReadOnlyList<ProtectionKind> Known = [.. All, ProtectionKind.PortVeilGatingUdp];
+    public static readonly IReadOnlyList<ProtectionKind> Known = [.. All, ProtectionKind.PortVeilGatingNoUdp];
 
     public static string Name(ProtectionKind kind) => kind switch
     {
@@ -15,7 +15,7 @@ internal static class ProtectionNames
         ProtectionKind.Recipe => "recipe",
         ProtectionKind.PortVeilGating => "portveil-gating",
         ProtectionKind.PortVeilNoGating => "portveil-nogating",
-        ProtectionKind.PortVeilGatingUdp => "portveil-gating-udp",
+        ProtectionKind.PortVeilGatingNoUdp => "portveil-gating-no-udp",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -136,7 +136,7 @@ internal static class BenchRunner
         ProtectionKind.Recipe => RecipeFirewall.Apply(lab.Server),
         ProtectionKind.PortVeilGating => await PortVeilProtection.StartAsync(lab, gating: true),
         ProtectionKind.PortVeilNoGating => await PortVeilProtection.StartAsync(lab, gating: false),
-        ProtectionKind.PortVeilGatingUdp => await PortVeilProtection.StartAsync(lab, gating: true, gateUdp: true),
+        ProtectionKind.PortVeilGatingNoUdp => await PortVeilProtection.StartAsync(lab, gating: true, gateUdp: false),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -104,6 +104,8 @@ public static class RuleSetExplainer
         PortVeilRuleset.Known4 or PortVeilRuleset.Known6 => $"Sources that passed first-contact gating; they are accepted at once for {Seconds(timeout)} after their last connection.",
         PortVeilRuleset.Pending4 or PortVeilRuleset.Pending6 => $"Sources whose first SYN was held by first-contact gating, remembered {Seconds(timeout)} while waiting for the retransmit.",
         PortVeilRuleset.PendingYoung4 or PortVeilRuleset.PendingYoung6 => "Sources whose first SYN is younger than the minimum retransmit delay; a SYN while still here is too early and dropped.",
+        PortVeilRuleset.PendingUdp4 or PortVeilRuleset.PendingUdp6 => $"Sources whose first UDP datagram to a served port was held by UDP gating, remembered {Seconds(timeout)} (longer than TCP's hold: WireGuard resends every 5 s) while waiting for the resend.",
+        PortVeilRuleset.PendingUdpYoung4 or PortVeilRuleset.PendingUdpYoung6 => "Sources whose first UDP datagram is younger than the minimum resend delay; a datagram while still here is too early and dropped.",
         PortVeilRuleset.Probed4 or PortVeilRuleset.Probed6 => $"Recent unserved-port attempts as (source . protocol . port), kept {Seconds(timeout)}: each port counts once per source towards the gating probe limit, so a guest's retransmits to a mistyped port count once.",
         PortVeilRuleset.ProbeMeter4 or PortVeilRuleset.ProbeMeter6 => "The gating probe limit's per-source meter of distinct unserved ports (a kernel rate limit in each element).",
         PortVeilRuleset.Probers4 or PortVeilRuleset.Probers6 => $"Never-seen sources that just opened more unserved ports than the gating probe limit: first-contact gating lets none of their raw SYNs through for {Seconds(timeout)}.",
@@ -318,6 +320,29 @@ public static class RuleSetExplainer
                     return $"Gating probe limit: a never-seen {family} source that just probed more unserved ports than the limit gets no raw SYN (no SACK-permitted: nmap -sS, masscan) through gating: logged as gated and dropped. A real host at that address connects with its own stack, so forged probes cannot keep it out.";
                 }
 
+                if ((sets.Contains(PortVeilRuleset.PendingUdpYoung4) || sets.Contains(PortVeilRuleset.PendingUdpYoung6)) && Has("meta l4proto udp "))
+                {
+                    if (Has("update @known"))
+                    {
+                        return $"UDP gating: the source of an {family} datagram resent after the minimum delay and within the UDP hold (still pending, no longer young) becomes known.";
+                    }
+
+                    if (Ends("accept"))
+                    {
+                        return $"UDP gating: an {family} datagram resent after the minimum delay is accepted (a rule of its own, so a full known set cannot lock guests out).";
+                    }
+
+                    if (Has("add @pending_udp") && Ends("drop"))
+                    {
+                        return $"UDP first contact: the first datagram of a never-seen {family} source to a served UDP port is logged and dropped, and the source remembered; a real client resends (DNS after 1-5 s, QUIC ~1 s, WireGuard 5 s) and gets in.";
+                    }
+
+                    if (Ends("drop"))
+                    {
+                        return $"An {family} UDP resend that comes before the minimum delay is dropped without refreshing anything.";
+                    }
+                }
+
                 if (sets.Contains(PortVeilRuleset.PendingYoung4) || sets.Contains(PortVeilRuleset.PendingYoung6))
                 {
                     if (Has("update @known"))
@@ -339,6 +364,11 @@ public static class RuleSetExplainer
                     {
                         return $"An {family} retransmit that comes before the minimum delay is dropped: scanners retry fast or never.";
                     }
+                }
+
+                if (Has("meta l4proto udp ") && Ends("accept") && sets.Count == 0)
+                {
+                    return "UDP gating fails open: a first UDP datagram whose source could not be remembered (the UDP pending set is full under a spoofed flood) is logged and accepted, so new guests still get in; no UDP datagram goes further down this chain.";
                 }
 
                 if (Has("meta l4proto { tcp, udp } ") && Ends("accept") && sets.Count == 0)

@@ -24,6 +24,13 @@ public static class PortVeilRulesetDefaults
     /// <summary>How long a first SYN is remembered while waiting for its retransmit.</summary>
     public static readonly TimeSpan GatingHold = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a first UDP datagram is remembered while waiting for its resend: UDP clients resend on their own
+    /// timers (DNS 1-5 s, QUIC ~1 s, WireGuard every 5 s + 0-333 ms jitter), so a 5 s hold would lock WireGuard out for
+    /// good; 30 s covers all of them with room for a lost resend or two.
+    /// </summary>
+    public static readonly TimeSpan UdpGatingHold = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a source that passed gating stays known (a returning guest costs nothing).</summary>
     public static readonly TimeSpan KnownTimeout = TimeSpan.FromDays(30);
 

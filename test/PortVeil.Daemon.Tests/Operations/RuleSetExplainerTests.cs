@@ -7,11 +7,12 @@ namespace PortVeil.Daemon.Tests.Operations;
 /// <summary>
 /// Data/portveil-table.json is `nft -j list table inet portveil` (libnftables 1.0.6) of a table the daemon built in
 /// a throwaway namespace: `portveil run` with `kernel.raw_syn_drop = true`, `kernel.log_replies = true`,
-/// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, spoof chain, stealth log and
+/// `kernel.always_served = "tcp/8080"`, `policy.allow = ["192.0.2.0/24"]` (gating, UDP gating, spoof chain, stealth log and
 /// suspect rules and the gating probe limit on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
 /// (one element in banned4, one in banned4_24; the warm-up sets warmup4/warmup6 are empty again after start).
-/// Data/portveil-table-gating-udp.json: the same way (2026-11-25, throwaway namespace, the same options and
-/// `kernel.gating_udp = true`, no bans added).
+/// Data/portveil-table-udp-gating-off.json: the same way (2026-11-25, throwaway namespace, the same options and
+/// `kernel.gating_udp = false`, no bans added). Both re-captured 2026-11-25 when UDP gating got its own sets and
+/// became the default.
 /// </summary>
 public sealed class RuleSetExplainerTests
 {
@@ -37,27 +38,51 @@ public sealed class RuleSetExplainerTests
     }
 
     [Fact]
-    public void With_udp_gating_every_rule_is_explained_and_udp_is_no_longer_waved_through()
+    public void By_default_udp_is_gated_with_its_own_sets_and_fails_open_before_the_tcp_rules()
     {
-        var listing = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Operations", "Data", "portveil-table-gating-udp.json"));
+        var e = RuleSetExplainer.Explain(Listing);
+
+        var served = e.Chains.Single(c => c.Name == PortVeilRuleset.ServedChain).Rules.ToList();
+        Assert.DoesNotContain(served, r => r.Explanation.StartsWith("Non-TCP attempts", StringComparison.Ordinal));
+        var others = served.Single(r => r.Text.StartsWith("meta l4proto != { tcp, udp }", StringComparison.Ordinal));
+        Assert.Contains("kernel.gating_udp is on", others.Explanation, StringComparison.Ordinal);
+        var firstUdp = served.Single(r => r.Sets.Contains("pending_udp4") && r.Text.Contains("add @pending_udp4", StringComparison.Ordinal));
+        Assert.StartsWith("meta l4proto udp ", firstUdp.Text, StringComparison.Ordinal);
+        Assert.StartsWith("UDP first contact: the first datagram of a never-seen IPv4 source", firstUdp.Explanation, StringComparison.Ordinal);
+        var udpFailOpen = served.FindIndex(r => r.Explanation.StartsWith("UDP gating fails open", StringComparison.Ordinal));
+        Assert.True(udpFailOpen > served.IndexOf(firstUdp));
+        Assert.True(udpFailOpen < served.FindIndex(r => r.Sets.Contains("pending_young4")), "no UDP datagram reaches TCP's gate");
+        Assert.StartsWith("meta l4proto tcp ", served[^1].Text, StringComparison.Ordinal);
+        Assert.StartsWith("Gating fails open: a first SYN whose", served[^1].Explanation, StringComparison.Ordinal);
+
+        // Own hold for UDP (30 s, WireGuard resends every 5 s); TCP's stays 5 s.
+        Assert.Equal(30, e.Sets.Single(s => s.Name == "pending_udp4").TimeoutSeconds);
+        Assert.Equal(5, e.Sets.Single(s => s.Name == "pending4").TimeoutSeconds);
+        Assert.Contains("remembered 30s", e.Sets.Single(s => s.Name == "pending_udp6").Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_udp_gating_off_every_rule_is_explained_and_udp_is_waved_through()
+    {
+        var listing = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Operations", "Data", "portveil-table-udp-gating-off.json"));
 
         var e = RuleSetExplainer.Explain(listing);
 
         Assert.Equal(0, e.UnknownRules);
         Assert.All(e.Chains.SelectMany(c => c.Rules), r => Assert.True(r.Known, r.Chain + ": " + r.Text));
-        var expected = new PortVeilRuleset(new PortVeilRulesetOptions { RawSynFingerprint = true, LogReplies = true, GateUdp = true });
+        Assert.All(e.Sets, s => Assert.True(s.Known, s.Name));
+        var expected = new PortVeilRuleset(new PortVeilRulesetOptions { RawSynFingerprint = true, LogReplies = true, GateUdp = false });
         foreach (var (chain, count) in expected.ExpectedRuleCounts)
         {
             Assert.Equal(count, e.Chains.Single(c => c.Name == chain).Rules.Count);
         }
 
+        Assert.Equal(expected.ExpectedSets.Order(), e.Sets.Select(s => s.Name).Order());
+        Assert.DoesNotContain(e.Sets, s => s.Name.StartsWith("pending_udp", StringComparison.Ordinal));
         var served = e.Chains.Single(c => c.Name == PortVeilRuleset.ServedChain).Rules;
-        Assert.DoesNotContain(served, r => r.Explanation.StartsWith("Non-TCP attempts", StringComparison.Ordinal));
-        var others = served.Single(r => r.Text.StartsWith("meta l4proto != { tcp, udp }", StringComparison.Ordinal));
-        Assert.Contains("kernel.gating_udp is on", others.Explanation, StringComparison.Ordinal);
-        var failOpen = served[^1];
-        Assert.StartsWith("meta l4proto { tcp, udp } ", failOpen.Text, StringComparison.Ordinal);
-        Assert.StartsWith("Gating fails open: a first SYN or UDP datagram", failOpen.Explanation, StringComparison.Ordinal);
+        var nonTcp = served.Single(r => r.Text.StartsWith("meta l4proto != tcp ", StringComparison.Ordinal));
+        Assert.StartsWith("Non-TCP attempts on served ports are logged and accepted", nonTcp.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("meta l4proto tcp ", served[^1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

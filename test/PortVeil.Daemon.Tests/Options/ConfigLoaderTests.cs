@@ -289,6 +289,20 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void A_udp_hold_not_longer_than_the_minimum_delay_is_refused_and_the_defaults_gate_udp_for_30_s()
+    {
+        var r = Load("[kernel]\ngating_udp_hold = \"2s\"\ngating_min_delay = \"2s\"\n");
+        var e = Assert.Single(r.Errors);
+        Assert.Contains("shorter than kernel.gating_udp_hold", e.Message, StringComparison.Ordinal);
+
+        var defaults = Load("");
+        Assert.Empty(defaults.Errors);
+        Assert.True(defaults.Config.Enforcement.Ruleset.GateUdp);
+        Assert.Equal(TimeSpan.FromSeconds(30), defaults.Config.Enforcement.Ruleset.UdpGatingHold);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.Config.Enforcement.Ruleset.GatingHold);
+    }
+
+    [Fact]
     public void Networks_are_compared_as_networks()
     {
         var r = Load("[detection]\nignore_networks = [\"192.0.2.0/24\", \"192.0.2.0/24\", \"2001:DB8::/32\"]\n");

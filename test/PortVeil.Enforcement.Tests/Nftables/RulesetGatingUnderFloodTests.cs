@@ -37,10 +37,44 @@ public class RulesetGatingUnderFloodTests
         Assert.StartsWith("""[{"match":{"op":"==","left":{"meta":{"key":"l4proto"}},"right":"tcp"}},{"log":{"prefix":"pv:served""", last, StringComparison.Ordinal);
         Assert.EndsWith("""{"accept":null}]""", last, StringComparison.Ordinal);
 
-        // Both first-contact rules (v4, v6) come before it and end in drop when their `add @pending` succeeds.
+        // All four first-contact rules (TCP and UDP, v4 and v6) come before it and end in drop when their `add @pending` succeeds.
         var firstContact = rules.FindAll(r => r.Contains("\"op\":\"add\",\"elem\"", StringComparison.Ordinal) && r.Contains("@pending", StringComparison.Ordinal));
-        Assert.Equal(2, firstContact.Count);
+        Assert.Equal(4, firstContact.Count);
         Assert.All(firstContact, r => Assert.True(rules.IndexOf(r) < rules.Count - 1));
+    }
+
+    [Fact]
+    public void A_first_datagram_that_could_not_be_remembered_is_accepted_by_udp_s_own_rule_before_any_tcp_gating_rule()
+    {
+        var rules = Served(new PortVeilRulesetOptions());
+
+        const string Udp = """[{"match":{"op":"==","left":{"meta":{"key":"l4proto"}},"right":"udp"}}""";
+        var udpFailOpen = rules.FindIndex(r => r.StartsWith(Udp + ",{\"log\":{\"prefix\":\"pv:served", StringComparison.Ordinal));
+        Assert.True(udpFailOpen >= 0, "UDP's fail-open rule");
+        Assert.EndsWith("""{"accept":null}]""", rules[udpFailOpen], StringComparison.Ordinal);
+
+        // Every UDP gating rule is limited to UDP and comes before it; every TCP gating rule comes after it, so a
+        // UDP datagram never meets TCP's 5 s sets and a SYN never meets UDP's 30 s sets.
+        var udpRules = rules.FindAll(r => r.Contains("@pending_udp", StringComparison.Ordinal));
+        Assert.Equal(8, udpRules.Count);
+        Assert.All(udpRules, r => Assert.StartsWith(Udp, r, StringComparison.Ordinal));
+        Assert.All(udpRules, r => Assert.True(rules.IndexOf(r) < udpFailOpen));
+        var tcpRules = rules.FindAll(r => r.Contains("@pending4", StringComparison.Ordinal) || r.Contains("@pending_young", StringComparison.Ordinal));
+        Assert.Equal(8, tcpRules.Count);
+        Assert.All(tcpRules, r => Assert.True(rules.IndexOf(r) > udpFailOpen));
+    }
+
+    [Fact]
+    public void Without_udp_gating_there_are_no_udp_sets_or_rules_and_udp_is_accepted_before_the_gate()
+    {
+        var options = new PortVeilRulesetOptions { GateUdp = false };
+        var rules = Served(options);
+
+        Assert.DoesNotContain(rules, r => r.Contains("@pending_udp", StringComparison.Ordinal));
+        Assert.DoesNotContain(PortVeilRuleset.PendingUdp4, new PortVeilRuleset(options).ExpectedSets);
+        Assert.DoesNotContain(PortVeilRuleset.PendingUdpYoung4, new PortVeilRuleset(options).NativePrelude(), StringComparison.Ordinal);
+        Assert.Contains(PortVeilRuleset.PendingUdpYoung4, new PortVeilRuleset(new PortVeilRulesetOptions()).NativePrelude(), StringComparison.Ordinal);
+        Assert.Contains(rules, r => r.StartsWith("""[{"match":{"op":"!=","left":{"meta":{"key":"l4proto"}},"right":"tcp"}}""", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -48,9 +82,10 @@ public class RulesetGatingUnderFloodTests
     {
         var rules = Served(new PortVeilRulesetOptions());
 
-        foreach (var (known, pending) in new[] { ("@known4", "@pending4"), ("@known6", "@pending6") })
+        foreach (var (known, pending) in new[] { ("@known4", "@pending4"), ("@known6", "@pending6"), ("@known4", "@pending_udp4"), ("@known6", "@pending_udp6") })
         {
-            var update = rules.FindIndex(r => r.Contains("\"update\"", StringComparison.Ordinal) && r.Contains(known, StringComparison.Ordinal));
+            var update = rules.FindIndex(r => r.Contains("\"update\"", StringComparison.Ordinal) && r.Contains(known, StringComparison.Ordinal)
+                && r.Contains(pending + "\"", StringComparison.Ordinal));
             Assert.True(update >= 0, known);
 
             // No verdict in the update rule: a full @known ends only this rule, and the next one still accepts.

@@ -161,10 +161,12 @@ public partial class CommandStringSourceTests
         var holes = Interpolated().Matches(body)
             .SelectMany(m => Hole().Matches(m.Value.Replace("{{", "", StringComparison.Ordinal).Replace("}}", "", StringComparison.Ordinal)))
             .Select(h => h.Groups[1].Value).ToHashSet();
-        Assert.Equal(new HashSet<string> { "Table", "PendingYoung4", "PendingYoung6", "ms", "Options.TrackingSetSize" }, holes);
+        Assert.Equal(new HashSet<string> { "Table", "PendingYoung4", "PendingYoung6", "PendingUdpYoung4", "PendingUdpYoung6", "ms", "Options.TrackingSetSize" }, holes);
         Assert.Contains("var ms = ((long)Math.Ceiling(", body, StringComparison.Ordinal);
         Assert.Contains("const string PendingYoung4", text, StringComparison.Ordinal);
         Assert.Contains("const string PendingYoung6", text, StringComparison.Ordinal);
+        Assert.Contains("const string PendingUdpYoung4", text, StringComparison.Ordinal);
+        Assert.Contains("const string PendingUdpYoung6", text, StringComparison.Ordinal);
     }
 
     [Theory]

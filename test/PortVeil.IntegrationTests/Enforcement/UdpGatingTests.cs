@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using PortVeil.Core;
@@ -7,8 +8,9 @@ using PortVeil.TestSupport;
 namespace PortVeil.IntegrationTests.Enforcement;
 
 /// <summary>
-/// kernel.gating_udp: a never-seen source's first datagram to a served UDP port is dropped, its resend after the
-/// minimum delay (700 ms) gets through and makes the source known. Off (the default), the first datagram is answered.
+/// kernel.gating_udp (on by default): a never-seen source's first datagram to a served UDP port is dropped, its resend
+/// after the minimum delay (700 ms) and within UDP's own hold (30 s) gets through and makes the source known. Off, the
+/// first datagram is answered. TCP keeps its own 5 s hold.
 /// </summary>
 public class UdpGatingTests
 {
@@ -61,13 +63,14 @@ public class UdpGatingTests
     });
 
     [Fact]
-    public async Task With_udp_gating_the_first_datagram_is_dropped_and_the_resend_after_a_second_is_answered()
+    public async Task By_default_the_first_datagram_is_dropped_and_the_resend_after_a_second_is_answered()
     {
         using var net = ServerAndScanner.Create();
         var (socket, loop) = StartEcho(net.Server);
         try
         {
-            using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { GateUdp = true });
+            // The default options: UDP is gated without asking.
+            using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions());
             await enforcer.EnsureTableAsync();
             await enforcer.UpdateServedAsync([new(IpProtocol.Udp, Port)], []);
 
@@ -90,7 +93,7 @@ public class UdpGatingTests
         var (socket, loop) = StartEcho(net.Server);
         try
         {
-            using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions());
+            using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { GateUdp = false });
             await enforcer.EnsureTableAsync();
             await enforcer.UpdateServedAsync([new(IpProtocol.Udp, Port)], []);
 
@@ -101,5 +104,75 @@ public class UdpGatingTests
             socket.Dispose();
             await loop.WaitAsync(TestTimeouts.Command);
         }
+    }
+
+    // WireGuard resends its handshake initiation every 5 s + 0-333 ms: a resend 5.2 s after the first datagram.
+    // UDP's own 30 s hold still remembers the first one, so the resend is accepted; with TCP's 5 s hold (the old
+    // shared one) the first datagram was forgotten and every resend was a first contact again: locked out for good.
+    [Theory]
+    [InlineData(30, 2)]
+    [InlineData(5, 0)]
+    public async Task A_WireGuard_like_resend_after_5_2_s_is_answered_within_the_udp_hold(int holdSeconds, int answeredOnTry)
+    {
+        using var net = ServerAndScanner.Create();
+        var (socket, loop) = StartEcho(net.Server);
+        try
+        {
+            using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { UdpGatingHold = TimeSpan.FromSeconds(holdSeconds) });
+            await enforcer.EnsureTableAsync();
+            await enforcer.UpdateServedAsync([new(IpProtocol.Udp, Port)], []);
+
+            Assert.Equal(answeredOnTry, AnsweredOnTry(net.Scanner, tries: 2, wait: TimeSpan.FromSeconds(5.2)));
+            Assert.Equal(answeredOnTry > 0, InSet(net, PortVeilRuleset.Known4, ServerAndScanner.ScannerV4));
+        }
+        finally
+        {
+            socket.Dispose();
+            await loop.WaitAsync(TestTimeouts.Command);
+        }
+    }
+
+    [Fact]
+    public async Task Tcp_keeps_its_5_s_hold_a_SYN_resent_after_5_5_s_is_a_first_contact_again()
+    {
+        using var net = ServerAndScanner.Create();
+        using var listener = net.Server.RunInside(() =>
+        {
+            var l = new TcpListener(IPAddress.Any, 7780);
+            l.Start();
+            return l;
+        });
+        using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions());
+        await enforcer.EnsureTableAsync();
+        await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, 7780)], []);
+
+        // One bare SYN per hping3 run (it returns after the SYN left); the gap is measured from that return.
+        Assert.False(SynAnswered(net), "a first SYN is gated");
+        var sinceFirst = Stopwatch.StartNew();
+        while (sinceFirst.Elapsed < TimeSpan.FromSeconds(5.5))
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.False(SynAnswered(net), "5.5 s later the first SYN is forgotten (5 s hold): a first contact again");
+        Assert.False(InSet(net, PortVeilRuleset.Known4, ServerAndScanner.ScannerV4));
+        Assert.True(InSet(net, PortVeilRuleset.Pending4, ServerAndScanner.ScannerV4), "remembered anew");
+        Assert.False(InSet(net, PortVeilRuleset.PendingUdp4, ServerAndScanner.ScannerV4), "TCP never uses UDP's sets");
+
+        // The retransmit of that new first contact (≥ 0.7 s later, within 5 s) gets in.
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        Assert.True(SynAnswered(net), "the retransmit of the new first contact is answered");
+    }
+
+    private static bool SynAnswered(ServerAndScanner net)
+    {
+        var r = net.Scanner.Exec("hping3", ["-S", "-c", "1", "-p", "7780", ServerAndScanner.ServerV4], TestTimeouts.Command);
+        return r.StdOut.Contains("flags=SA", StringComparison.Ordinal);
+    }
+
+    private static bool InSet(ServerAndScanner net, string set, string address)
+    {
+        var r = net.Server.Exec("nft", "-j", "list", "set", "inet", "portveil", set).EnsureSuccess("list " + set);
+        return r.StdOut.Contains("\"" + address + "\"", StringComparison.Ordinal);
     }
 }
