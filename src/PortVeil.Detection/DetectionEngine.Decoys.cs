@@ -33,7 +33,8 @@ public sealed partial class DetectionEngine
     /// True while a verdict should wait: the source coincided with others, but the cohort has not yet shown
     /// <see cref="DetectionOptions.DecoyMinPorts"/> coincident ports. The first decoy of each burst only learns of
     /// its coincidence when the next one arrives, so its own threshold may be crossed a probe early. Bounded: after
-    /// 3 × DecoyMinPorts probes the verdict goes out whatever the cohort says.
+    /// 3 × DecoyMinPorts probes the verdict goes out: a cohort one if the source coincided with a confirmed cohort
+    /// (<see cref="CohortOf"/>), else an ordinary one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool DeferForCohort(in SourceState s, in SourceKey key, long now)
