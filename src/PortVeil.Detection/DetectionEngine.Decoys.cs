@@ -24,14 +24,17 @@ public sealed partial class DetectionEngine
             return;
         }
 
-        _cohorts.Record(packet.Source, packet.Destination.Low ^ packet.Destination.High, port, packet.Window, kind, now);
+        // TCP copies are identical to the bit (source port, sequence number): those may be up to a second apart.
+        var identity = packet.Protocol == IpProtocol.Tcp ? Decoys.CohortTable.TcpIdentity(packet.SourcePort, packet.Sequence) : 0;
+        _cohorts.Record(packet.Source, packet.Destination.Low ^ packet.Destination.High, port, packet.Window, kind, identity, now);
     }
 
     /// <summary>
     /// True while a verdict should wait: the source coincided with others, but the cohort has not yet shown
     /// <see cref="DetectionOptions.DecoyMinPorts"/> coincident ports. The first decoy of each burst only learns of
     /// its coincidence when the next one arrives, so its own threshold may be crossed a probe early. Bounded: after
-    /// 3 × DecoyMinPorts probes the verdict goes out whatever the cohort says.
+    /// 3 × DecoyMinPorts probes the verdict goes out: a cohort one if the source coincided with a confirmed cohort
+    /// (<see cref="CohortOf"/>), else an ordinary one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool DeferForCohort(in SourceState s, in SourceKey key, long now)
@@ -55,23 +58,44 @@ public sealed partial class DetectionEngine
         return hits >= min && _cohorts!.Ports(cohort) >= min && _cohorts.CountMembers(cohort, min) >= 2;
     }
 
-    /// <summary>The cohort's confirmed members when <paramref name="key"/> is one of them (cold path), else null.</summary>
+    /// <summary>
+    /// The cohort's confirmed members when <paramref name="key"/> is one of them (cold path), else null. A source that
+    /// coincided with a confirmed cohort but is still short of its own <see cref="DetectionOptions.DecoyMinPorts"/>
+    /// when the deferral ends counts as a member too: once the others are restricted the kernel drops their raw
+    /// probes before they are logged, so it could never catch up (issue 5: the first decoy, one or two coincidences
+    /// short after a stall or a lost copy, got an ordinary verdict at 9 probes, and a ban).
+    /// </summary>
     private NetAddress[]? CohortOf(in SourceState s, in SourceKey key, long now)
     {
         if (_cohorts is null || key.IsPrefix || s.Has(StateBits.Handshake)
-            || !_cohorts.TryFind(key.Address, now, out var cohort, out var hits) || !IsCohortMember(cohort, hits))
+            || !_cohorts.TryFind(key.Address, now, out var cohort, out var hits) || hits == 0)
         {
             return null;
         }
 
-        return _cohorts.Members(cohort, _options.DecoyMinPorts);
+        var min = _options.DecoyMinPorts;
+        if (IsCohortMember(cohort, hits))
+        {
+            return _cohorts.Members(cohort, min);
+        }
+
+        if (s.Probes < 3 * min || _cohorts.Ports(cohort) < min || _cohorts.CountMembers(cohort, min) < 2)
+        {
+            return null;
+        }
+
+        var confirmed = _cohorts.Members(cohort, min);
+        var members = new NetAddress[confirmed.Length + 1];
+        confirmed.CopyTo(members, 0);
+        members[^1] = key.Address;
+        return members;
     }
 
     private string DescribeCohort(NetAddress[] members, long now)
     {
         _cohorts!.TryFind(members[0], now, out var cohort, out _);
         return string.Create(CultureInfo.InvariantCulture,
-            $" Decoy cohort: {members.Length} unverified sources ({string.Join(", ", members)}) probed the same {_cohorts.Ports(cohort)}+ ports within {_options.DecoyWindow.TotalMilliseconds:0.#} ms of each other (≥ {_options.DecoyMinPorts}).");
+            $" Decoy cohort: {members.Length} unverified sources ({string.Join(", ", members)}) probed the same {_cohorts.Ports(cohort)}+ ports within {_options.DecoyWindow.TotalMilliseconds:0.#} ms of each other, or with identical TCP copies within 1 s (≥ {_options.DecoyMinPorts}).");
     }
 
     /// <summary>

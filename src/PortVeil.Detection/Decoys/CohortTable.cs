@@ -9,7 +9,11 @@ namespace PortVeil.Detection.Decoys;
 /// Decoy cohorts (nmap -D): unverified sources whose probes hit the same host and port within a few milliseconds of
 /// each other, port after port. nmap sends each probe once from every decoy and from the scanner, back to back, with
 /// identical TCP headers (only the source address and a random TTL differ), so coincidences are counted only between
-/// probes of the same kind and TCP window; TTL is never compared.
+/// probes of the same kind and TCP window; TTL is never compared. Identical copies (same TCP source port and
+/// sequence number, 48 bits an independent scanner shares by chance about once in 2^48) count within
+/// <see cref="IdentityWindowNs"/> rather than the short window: under CPU load nmap is descheduled between two
+/// copies' sendto() calls (issue 5: a gap after the first decoy's copy, 5.5 ms at load 7, more at load 15-20), and a
+/// first decoy whose first bursts were missed got an ordinary verdict, so a ban.
 /// </summary>
 /// <remarks>
 /// Bounded and allocation-free per probe: a ring of the last 64 probes (scanned newest first, stopping at the first
@@ -23,7 +27,12 @@ internal sealed class CohortTable
     public const int Capacity = 32;
     public const int MaxMembers = 8;
 
+    /// <summary>How far apart identical copies may be: 1 s, 100 times the 10 ms default window, and still far below
+    /// the ring's reach at nmap -T4 rates (64 probes).</summary>
+    public const long IdentityWindowNs = 1_000_000_000;
+
     private readonly long _windowNs;
+    private readonly long _identityWindowNs;
     private readonly long _retentionNs;
 
     // The ring of recent probes, newest at _next - 1.
@@ -32,6 +41,7 @@ internal sealed class CohortTable
     private readonly ulong[] _sourceLow = new ulong[RingSize];
     private readonly ulong[] _destination = new ulong[RingSize];
     private readonly ulong[] _shape = new ulong[RingSize];
+    private readonly ulong[] _identity = new ulong[RingSize];
     private readonly bool[] _counted = new bool[RingSize];
     private int _next;
     private int _fill;
@@ -52,27 +62,31 @@ internal sealed class CohortTable
     public CohortTable(long windowNs, long retentionNs)
     {
         _windowNs = windowNs;
+        _identityWindowNs = Math.Max(windowNs, IdentityWindowNs);
         _retentionNs = retentionNs;
     }
 
     /// <summary>Records one first-contact probe of an unverified source and counts its coincidences.</summary>
-    public void Record(NetAddress source, ulong destination, ushort port, ushort window, ProbeKind kind, long now)
+    /// <param name="identity">What identical copies share besides the shape (<see cref="TcpIdentity"/>), 0 when nothing does.</param>
+    public void Record(NetAddress source, ulong destination, ushort port, ushort window, ProbeKind kind, ulong identity, long now)
     {
         var shape = ((ulong)port << 32) | ((ulong)kind << 16) | window;
         var counted = false;
+        var reach = identity == 0 ? _windowNs : _identityWindowNs;
         var slot = (int)((port ^ (destination * 0x9E37_79B9_7F4A_7C15UL >> 52)) & 4095);
-        var fill = now - _lastAt[slot] <= _windowNs ? _fill : 0;
+        var fill = now - _lastAt[slot] <= reach ? _fill : 0;
         _lastAt[slot] = now;
         for (var n = 1; n <= fill; n++)
         {
             var i = (_next - n + RingSize) % RingSize;
             var age = now - _time[i];
-            if (age > _windowNs)
+            if (age > reach)
             {
                 break;
             }
 
-            if (_shape[i] != shape || _destination[i] != destination || (_sourceHigh[i] == source.High && _sourceLow[i] == source.Low))
+            if (_shape[i] != shape || _destination[i] != destination || (_sourceHigh[i] == source.High && _sourceLow[i] == source.Low)
+                || (age > _windowNs && _identity[i] != identity))
             {
                 continue;
             }
@@ -107,6 +121,7 @@ internal sealed class CohortTable
         _sourceLow[j] = source.Low;
         _destination[j] = destination;
         _shape[j] = shape;
+        _identity[j] = identity;
         _counted[j] = counted;
         _next = (j + 1) % RingSize;
         if (_fill < RingSize)
@@ -114,6 +129,10 @@ internal sealed class CohortTable
             _fill++;
         }
     }
+
+    /// <summary>A TCP probe's copy identity: source port and sequence number (never 0, so it always takes part).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong TcpIdentity(ushort sourcePort, uint sequence) => (1UL << 63) | ((ulong)sequence << 16) | sourcePort;
 
     /// <summary>The cohort holding <paramref name="source"/> and its coincident probes; false when it is in none (or it expired).</summary>
     public bool TryFind(NetAddress source, long now, out int cohort, out int hits)
