@@ -84,6 +84,13 @@ public class DemoCommandTests
             if (!demo.HasExited)
             {
                 demo.Kill(entireProcessTree: true);
+                demo.WaitForExit(TestTimeouts.Command);
+            }
+
+            // The demo's own cleanup failed or never ran: delete the namespaces it left (only those created here).
+            foreach (var leftover in DemoNamespaces().Except(before))
+            {
+                ProcessRunner.Run("ip", "netns", "del", leftover);
             }
         }
     }
