@@ -54,7 +54,11 @@ public class DemoCommandTests
     public async Task Demo_interrupted_by_ctrl_c_removes_its_namespaces()
     {
         var before = DemoNamespaces();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // env resets SIGINT to its default: a test run started in the background (nohup, `cmd &` without job control)
+        // inherits SIGINT ignored, and .NET keeps an ignored SIGINT ignored, so Ctrl+C would never reach the demo.
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(typeof(PortVeil.Cli.Program).Assembly.Location);
         psi.ArgumentList.Add("demo");
         using var demo = Process.Start(psi)!;
