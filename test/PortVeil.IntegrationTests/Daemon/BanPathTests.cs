@@ -47,11 +47,14 @@ public class BanPathTests
         var server = IPAddress.Parse(LabTopology.ServerIPv4);
         string[] sources = ["192.0.2.201", "192.0.2.202", "192.0.2.203"];
 
-        foreach (var source in sources)
+        for (var i = 0; i < sources.Length; i++)
         {
+            var source = sources[i];
             for (var k = 0; k < 8; k++)
             {
-                sender.Send(IPAddress.Parse(source), server, (ushort)(41000 + k), (ushort)(2000 + k), (uint)k);
+                // Each scanner its own source ports and sequence numbers, as separate scanners have: identical
+                // copies of a probe from several sources within a second are a decoy cohort (restricted, not banned).
+                sender.Send(IPAddress.Parse(source), server, (ushort)(41000 + (100 * i) + k), (ushort)(2000 + k), (uint)((1000 * i) + k));
                 Thread.Sleep(2);
             }
 
