@@ -146,20 +146,7 @@ public sealed partial class FleetCorrelator
     /// </summary>
     private async Task<bool> RecordAsync(Verdict verdict, BanDecision decision, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        var record = new BanRecord
-        {
-            Id = Guid.CreateVersion7(),
-            Target = new BanTarget(decision.Target.Network, decision.Target.Length),
-            Reason = reason,
-            Detector = DetectorKind.Distributed,
-            Scan = verdict.Scan,
-            Tool = verdict.Tool,
-            StartedAt = decision.DecidedAt,
-            ExpiresAt = decision.ExpiresAt,
-            EscalationLevel = decision.EscalationLevel,
-            OriginHost = _hostName,
-            DryRun = decision.DryRun,
-        };
+        var record = DecidedBanRecord.From(Guid.CreateVersion7(), decision, verdict, reason, DetectorKind.Distributed, _hostName);
         var incident = new IncidentRecord { Id = Guid.CreateVersion7(), Verdict = verdict, BanId = record.Id, OriginHost = _hostName };
         if (!await _store.TryRecordCorrelatedBanAsync(record, incident, now, ct))
         {

@@ -123,20 +123,7 @@ internal sealed class BanStage : IVerdictSink
                 LogMessages.DryRunBan(_logger, Describe(decision.Target), decision.Duration, decision.Explanation);
             }
 
-            record = new BanRecord
-            {
-                Id = banId.Value,
-                Target = new BanTarget(decision.Target.Network, decision.Target.Length),
-                Reason = decision.Explanation,
-                Detector = verdict.Detector,
-                Scan = verdict.Scan,
-                Tool = verdict.Tool,
-                StartedAt = decision.DecidedAt,
-                ExpiresAt = decision.ExpiresAt,
-                EscalationLevel = decision.EscalationLevel,
-                OriginHost = _host,
-                DryRun = decision.DryRun,
-            };
+            record = DecidedBanRecord.From(banId.Value, decision, verdict, decision.Explanation, verdict.Detector, _host);
             if (!_writer.TryWriteBan(record))
             {
                 LogMessages.StorageQueueFull(_logger, "ban", record.Target.ToString());
