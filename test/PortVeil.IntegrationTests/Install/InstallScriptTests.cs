@@ -106,13 +106,13 @@ public partial class InstallScriptTests
     }
 
     [Fact]
-    public void The_unit_keeps_only_net_admin_net_raw_and_sys_nice_and_rates_as_well_hardened()
+    public void The_unit_keeps_only_net_admin_and_sys_nice_and_rates_as_well_hardened()
     {
         var unit = File.ReadAllLines(InstallTree.UnitSource);
         Assert.Contains("Type=notify", unit);
         Assert.Contains(unit, l => l.StartsWith("WatchdogSec=", StringComparison.Ordinal));
-        Assert.Contains("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_NICE", unit);
-        Assert.Contains("AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_NICE", unit);
+        Assert.Contains("CapabilityBoundingSet=CAP_NET_ADMIN CAP_SYS_NICE", unit);
+        Assert.Contains("AmbientCapabilities=CAP_NET_ADMIN CAP_SYS_NICE", unit);
 
         // SCHED_FIFO for the ban-path threads: RestrictRealtime=yes would refuse it whatever the capabilities.
         Assert.DoesNotContain(unit, l => l.StartsWith("RestrictRealtime=yes", StringComparison.Ordinal));

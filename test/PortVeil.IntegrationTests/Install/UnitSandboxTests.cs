@@ -69,7 +69,7 @@ public class UnitSandboxTests
 
             Assert.True(DaemonProcessReadiness.WaitUntilReady(lab.Server, 22), "not ready under the unit's restrictions: " + Stopped(daemon));
             Assert.Equal("WATCHDOG=1", Receive(systemd));
-            AssertPrivileges(daemon.Process.Id, netAdminOnly ? CapNetAdmin : CapNetAdmin | CapNetRaw | CapSysNice);
+            AssertPrivileges(daemon.Process.Id, netAdminOnly ? CapNetAdmin : CapNetAdmin | CapSysNice);
             Assert.Equal(0, RtprioLimit(daemon.Process.Id));
             var policies = BanPathThreadPolicies(daemon.Process.Id);
             Assert.Equal(2, policies.Count);
@@ -111,7 +111,6 @@ public class UnitSandboxTests
     }
 
     private const ulong CapNetAdmin = 1UL << 12;
-    private const ulong CapNetRaw = 1UL << 13;
     private const ulong CapSysNice = 1UL << 23;
     private const int SchedOther = 0;
     private const int SchedFifo = 1;
@@ -179,7 +178,7 @@ public class UnitSandboxTests
         return int.Parse(values[0], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_NICE in the unit → "-all,+net_admin,+net_raw,+sys_nice" for setpriv.</summary>
+    /// <summary>CapabilityBoundingSet=CAP_NET_ADMIN CAP_SYS_NICE in the unit → "-all,+net_admin,+sys_nice" for setpriv.</summary>
     private static string SetprivCapabilities()
     {
         var line = File.ReadAllLines(InstallTree.UnitSource).Single(l => l.StartsWith("CapabilityBoundingSet=", StringComparison.Ordinal));
