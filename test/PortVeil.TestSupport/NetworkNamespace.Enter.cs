@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace PortVeil.TestSupport;
@@ -5,6 +7,17 @@ namespace PortVeil.TestSupport;
 public sealed partial class NetworkNamespace
 {
     private const int CloneNewNet = 0x4000_0000;
+
+    /// <summary>
+    /// A TCP listener on every IPv4 address of this namespace, started there. Nobody accepts: the kernel completes
+    /// handshakes into its backlog, which is all a test of what reaches the port needs.
+    /// </summary>
+    public TcpListener ListenTcp(int port) => RunInside(() =>
+    {
+        var listener = new TcpListener(IPAddress.Any, port);
+        listener.Start();
+        return listener;
+    });
 
     /// <summary>
     /// Runs <paramref name="action"/> on a fresh thread that has joined this namespace (setns(2) changes only the

@@ -41,12 +41,7 @@ public class DnatAndServedPortTests
         container.Exec("ip", "route", "add", "default", "via", "192.0.2.1").EnsureSuccess("container route");
         net.Server.Exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1").EnsureSuccess("forwarding");
         net.Server.Exec("nft", ["-f", "-"], TestTimeouts.Command, NatTable).EnsureSuccess("nat table");
-        using var listener = container.RunInside(() =>
-        {
-            var l = new TcpListener(IPAddress.Any, 80);
-            l.Start();
-            return l;
-        });
+        using var listener = container.ListenTcp(80);
         using var enforcer = net.StartEnforcer();
         await enforcer.EnsureTableAsync();
         using var watcher = net.Server.RunInside(() => new ServedPortWatcher(new ServedPortWatcherOptions(), enforcer));

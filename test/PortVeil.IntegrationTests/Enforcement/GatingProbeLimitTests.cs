@@ -37,12 +37,7 @@ public class GatingProbeLimitTests
         var net = ServerAndScanner.Create();
         try
         {
-            var listener = net.Server.RunInside(() =>
-            {
-                var l = new TcpListener(IPAddress.Any, ServedPort);
-                l.Start();
-                return l;
-            });
+            var listener = net.Server.ListenTcp(ServedPort);
             var enforcer = net.StartEnforcer(new PortVeilRulesetOptions());
             await enforcer.EnsureTableAsync();
             await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort)], []);
@@ -173,12 +168,7 @@ public class GatingProbeLimitTests
     public async Task With_the_limit_off_a_prober_still_gets_through_gating()
     {
         using var net = ServerAndScanner.Create();
-        using var listener = net.Server.RunInside(() =>
-        {
-            var l = new TcpListener(IPAddress.Any, ServedPort);
-            l.Start();
-            return l;
-        });
+        using var listener = net.Server.ListenTcp(ServedPort);
         using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { GatingProbeLimit = 0 });
         await enforcer.EnsureTableAsync();
         await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort)], []);

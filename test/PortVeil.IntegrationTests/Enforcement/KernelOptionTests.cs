@@ -46,12 +46,7 @@ public class KernelOptionTests
     public async Task Raw_SYN_without_options_is_dropped_while_a_real_client_connects()
     {
         using var net = ServerAndScanner.Create();
-        using var listener = net.Server.RunInside(() =>
-        {
-            var l = new TcpListener(IPAddress.Any, 7777);
-            l.Start();
-            return l;
-        });
+        using var listener = net.Server.ListenTcp(7777);
 
         // Without the fingerprint rule a bare SYN is answered: the drop below is the rule's doing.
         using (var plain = net.StartEnforcer(new PortVeilRulesetOptions { FirstContactGating = false }))

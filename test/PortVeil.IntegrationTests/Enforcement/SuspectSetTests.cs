@@ -34,12 +34,7 @@ public class SuspectSetTests
     public async Task A_restricted_source_loses_raw_SYNs_and_pings_but_its_own_stack_still_connects()
     {
         using var net = ServerAndScanner.Create();
-        using var listener = net.Server.RunInside(() =>
-        {
-            var l = new TcpListener(IPAddress.Any, 7780);
-            l.Start();
-            return l;
-        });
+        using var listener = net.Server.ListenTcp(7780);
         using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { FirstContactGating = false });
         await enforcer.EnsureTableAsync();
         await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, 7780)], []);

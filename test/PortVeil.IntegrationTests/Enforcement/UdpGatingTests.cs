@@ -136,12 +136,7 @@ public class UdpGatingTests
     public async Task Tcp_keeps_its_5_s_hold_a_SYN_resent_after_5_5_s_is_a_first_contact_again()
     {
         using var net = ServerAndScanner.Create();
-        using var listener = net.Server.RunInside(() =>
-        {
-            var l = new TcpListener(IPAddress.Any, 7780);
-            l.Start();
-            return l;
-        });
+        using var listener = net.Server.ListenTcp(7780);
         using var enforcer = net.StartEnforcer(new PortVeilRulesetOptions());
         await enforcer.EnsureTableAsync();
         await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, 7780)], []);
