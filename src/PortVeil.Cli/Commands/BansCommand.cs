@@ -4,6 +4,7 @@ using PortVeil.Cli.Operator;
 using PortVeil.Core;
 using PortVeil.Daemon.Operations;
 using PortVeil.Daemon.Options.Types;
+using PortVeil.Storage;
 using Spectre.Console;
 
 namespace PortVeil.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class BansCommand
     private static Command List()
     {
         var options = new OperatorOptions();
-        var command = options.AddTo(new Command("list", "Active bans: target, origin, reason, detector, time left, packets dropped."));
+        var command = options.AddTo(new Command("list", "Active bans: target, origin (and origin host on PostgreSQL), reason, detector, time left, packets dropped."));
         OperatorVerb.SetAction(command, options, readOnly: true, async (session, parse, ct) =>
         {
             var bans = await session.Actions.ListBansAsync(ct);
@@ -53,8 +54,13 @@ internal static class BansCommand
                 return ExitCodes.Ok;
             }
 
+            // A shared PostgreSQL database holds the bans of every host of the fleet: say whose each one is. A SQLite
+            // file is one host's, so the column would repeat one name.
+            var fleet = session.Store.Backend == StorageBackend.Postgresql;
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var c in (string[])["Target", "Origin", "Reason", "Detector", "Tool", "Level", "Expires (UTC)", "Kernel", "Dropped"])
+            foreach (var c in fleet
+                ? (string[])["Target", "Host", "Origin", "Reason", "Detector", "Tool", "Level", "Expires (UTC)", "Kernel", "Dropped"]
+                : ["Target", "Origin", "Reason", "Detector", "Tool", "Level", "Expires (UTC)", "Kernel", "Dropped"])
             {
                 table.AddColumn(c);
             }
@@ -62,8 +68,15 @@ internal static class BansCommand
             var now = DateTimeOffset.UtcNow;
             foreach (var b in bans)
             {
+                List<string> cells = [Markup.Escape(b.Target.ToString())];
+                if (fleet)
+                {
+                    // Kernel elements no row covers have no recorded origin host.
+                    cells.Add(Markup.Escape(b.OriginHost ?? "-"));
+                }
+
                 table.AddRow(
-                    Markup.Escape(b.Target.ToString()),
+                    [.. cells,
                     b.Origin,
                     Markup.Escape(b.Reason),
                     b.Detector is { } d ? ScanNames.Of(d) : "-",
@@ -71,7 +84,7 @@ internal static class BansCommand
                     b.EscalationLevel.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     b.ExpiresAt is { } e ? $"{e.UtcDateTime:yyyy-MM-dd HH:mm:ss} ({OperatorActions.Format(e - now)} left)" : "-",
                     b.DryRun ? "dry run" : b.KernelSet ?? "[yellow]not in kernel[/]",
-                    b.PacketsDropped.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    b.PacketsDropped.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             }
 
             o.Console.Write(table);

@@ -64,7 +64,7 @@ internal static class ExportCommand
                 return ExitCodes.Config;
             }
 
-            using var store = CliStore.Open(loaded, mustExist: true, "portveil export", stderr, out _);
+            using var store = CliStore.Open(loaded, mustExist: true, "portveil export", stderr, out _, parse.GetValue(config) ?? ConfigLoader.DefaultPath);
             if (store is null)
             {
                 return 1;

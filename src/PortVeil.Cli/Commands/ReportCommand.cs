@@ -94,7 +94,7 @@ internal static class ReportCommand
                     return ExitCodes.Config;
                 }
 
-                using var store = CliStore.Open(loaded, mustExist: true, "portveil report", stderr, out _);
+                using var store = CliStore.Open(loaded, mustExist: true, "portveil report", stderr, out _, parse.GetValue(config) ?? ConfigLoader.DefaultPath);
                 if (store is null)
                 {
                     return 1;

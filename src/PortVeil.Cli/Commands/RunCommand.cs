@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using PortVeil.Cli.Operator;
 using PortVeil.Daemon;
 using PortVeil.Daemon.Options;
 using PortVeil.Daemon.Pipeline;
@@ -20,7 +21,7 @@ internal static class RunCommand
     {
         var config = new Option<string>("--config", "-c") { Description = $"configuration file (default {ConfigLoader.DefaultPath}; missing means all defaults)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "record what would be banned, ban nothing (overrides the file)" };
-        var database = new Option<string>("--database") { Description = "SQLite database (overrides storage.path)" };
+        var database = new Option<string>("--database") { Description = "a SQLite database file to use instead of the configured database, whatever storage.backend says (refused with fleet.enabled = true)" };
         var command = new Command("run", "Protect this host: watch connection attempts, ban scanners in nftables, explain every ban.");
         command.Options.Add(config);
         command.Options.Add(dryRun);
@@ -42,7 +43,13 @@ internal static class RunCommand
 
             if (parse.GetValue(database) is { } path)
             {
-                loaded.Config.Sqlite.Path = path;
+                if (CliStore.FleetConflict(loaded.Config, loaded.Path) is { } conflict)
+                {
+                    await stderr.WriteLineAsync($"portveil: {conflict}");
+                    return ExitConfigError;
+                }
+
+                CliStore.UseSqliteFile(loaded.Config, path);
             }
 
             var stages = DaemonStages.From(loaded.Config, parse.GetValue(dryRun));

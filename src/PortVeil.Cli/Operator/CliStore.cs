@@ -33,11 +33,36 @@ internal static class CliStore
         var config = loaded.Config;
         if (database is not null)
         {
-            config.StorageBackend = StorageBackend.Sqlite;
-            config.Sqlite.Path = database;
+            UseSqliteFile(config, database);
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// `--database FILE`: SQLite with that file, whatever storage.backend says (the one override every verb and
+    /// `portveil run` apply). `portveil run` refuses it first when fleet.enabled is set (<see cref="FleetConflict"/>).
+    /// </summary>
+    public static void UseSqliteFile(PortVeilConfig config, string database)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(database);
+        config.StorageBackend = StorageBackend.Sqlite;
+        config.Sqlite.Path = database;
+    }
+
+    /// <summary>
+    /// Why `portveil run --database` cannot run with <paramref name="config"/> (read from <paramref name="configPath"/>):
+    /// fleet mode needs the shared PostgreSQL database, and a daemon on a private file would neither import the
+    /// fleet's bans nor share its own. Null when the override is safe.
+    /// </summary>
+    public static string? FleetConflict(PortVeilConfig config, string configPath)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Fleet.Enabled
+            ? $"--database selects a SQLite file, but {configPath} sets fleet.enabled = true (fleet mode needs the shared PostgreSQL database); " +
+                "not starting. Drop --database, or set fleet.enabled = false to run this host alone on that file."
+            : null;
     }
 
     /// <summary>
@@ -52,7 +77,7 @@ internal static class CliStore
     /// migrations under the same advisory lock as the daemons of the fleet, so a CLI of a newer PortVeil may
     /// upgrade a shared schema, and one of an older PortVeil refuses a newer schema, as a daemon would.
     /// </remarks>
-    public static IPortVeilStore? Open(PortVeilConfig config, bool mustExist, string verb, TextWriter error, out CliStoreFailure failure)
+    public static IPortVeilStore? Open(PortVeilConfig config, bool mustExist, string verb, TextWriter error, out CliStoreFailure failure, string? configPath = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(error);
@@ -72,9 +97,32 @@ internal static class CliStore
         }
         catch (StorageException e)
         {
-            error.WriteLine($"{verb}: {e.Message}");
+            error.WriteLine($"{verb}: {(config.StorageBackend == StorageBackend.Postgresql ? PostgresProblem(e, configPath) : null) ?? e.Message}");
             failure = CliStoreFailure.Failed;
             return null;
         }
+    }
+
+    /// <summary>
+    /// A one-shot verb's line for a PostgreSQL server that cannot be reached or refuses the connection; null for
+    /// other failures (a newer schema, ...), whose store message already fits. The store's own wording is the
+    /// daemon's ("records are buffered ... PortVeil retries"), wrong for a verb that simply did nothing.
+    /// </summary>
+    internal static string? PostgresProblem(StorageException e, string? configPath)
+    {
+        if (e.Kind is not (StorageErrorKind.CannotOpen or StorageErrorKind.IoError))
+        {
+            return null;
+        }
+
+        var cause = e.InnerException is { } inner
+            ? inner.InnerException is { } root && root.Message != inner.Message ? $"{inner.Message}: {root.Message}" : inner.Message
+            : e.Message;
+        var keys = $"the storage.postgresql_* keys in {configPath ?? "the configuration file"}";
+        return e.InnerException is Npgsql.PostgresException
+            ? $"PostgreSQL refused the connection to '{e.DatabasePath}' ({cause}); nothing was read or changed. " +
+                $"Check the user, the database and the password file ({keys}) and the server's pg_hba.conf."
+            : $"Cannot reach the PostgreSQL server of '{e.DatabasePath}' ({cause}); nothing was read or changed. " +
+                $"Check that the server runs and that this host can connect to it, and {keys}.";
     }
 }

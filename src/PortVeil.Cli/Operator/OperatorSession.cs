@@ -53,7 +53,7 @@ internal sealed class OperatorSession : IDisposable
             return null;
         }
 
-        var store = CliStore.Open(config, mustExist: readOnly, "portveil", error, out var failure);
+        var store = CliStore.Open(config, mustExist: readOnly, "portveil", error, out var failure, parse.GetValue(options.Config) ?? ConfigLoader.DefaultPath);
         if (store is null)
         {
             exitCode = failure == CliStoreFailure.Missing ? ExitCodes.NotFound : ExitCodes.Failed;
@@ -87,7 +87,7 @@ internal sealed class OperatorSession : IDisposable
             allowlist = new LiveAllowlist(AllowlistIndex.Create(StaticEntries(config)));
         }
 
-        var actions = new OperatorActions(store, kernel, allowlist, policy: null, hostName: Environment.MachineName);
+        var actions = new OperatorActions(store, kernel, allowlist, policy: null, hostName: config.Fleet.EffectiveHostName);
         exitCode = ExitCodes.Ok;
         return new OperatorSession(config, store, kernel, problem, actions, output);
     }

@@ -5,6 +5,18 @@ namespace PortVeil.Daemon.Fleet;
 /// <summary>[fleet]: bans made by one host enforced on every host sharing the PostgreSQL database.</summary>
 public sealed class FleetOptions
 {
+    /// <summary>
+    /// This host's name in the records it makes (bans, incidents, event rows), by which a fleet tells origins apart;
+    /// "" = the machine's host name. Set it where host names are not unique or not stable: containers with random
+    /// names, cloned machines.
+    /// </summary>
+    [RegularExpression(FleetOptionsDefaults.HostNamePattern, ErrorMessage = FleetOptionsDefaults.HostNameProblem)]
+    public string HostName { get; set; } = "";
+
+    /// <summary>The name this host records under: <see cref="HostName"/>, or the machine's host name when it is empty.</summary>
+    /// <remarks>The daemon (DaemonStages.HostName) and the CLI's operator verbs both use it, so a ban added with `bans add` carries the daemon's name.</remarks>
+    public string EffectiveHostName => string.IsNullOrEmpty(HostName) ? Environment.MachineName : HostName;
+
     /// <summary>Import the other hosts' bans (needs storage.backend = "postgresql"). This host's bans are always announced.</summary>
     public bool Enabled { get; set; }
 

@@ -2,6 +2,14 @@ namespace PortVeil.Daemon.Fleet;
 
 public static class FleetOptionsDefaults
 {
+    /// <summary>
+    /// fleet.host_name: 1 to 64 letters, digits, '.', '_', '-' (a DNS label is at most 63; 64 leaves room for a
+    /// numbered clone). No spaces or punctuation: the name goes into log lines, NOTIFY payloads and webhooks verbatim.
+    /// </summary>
+    public const string HostNamePattern = "^[A-Za-z0-9._-]{1,64}$";
+
+    public const string HostNameProblem = "HostName must be 1 to 64 letters, digits, '.', '_' or '-' (such as \"edge-1\"); \"\" uses the machine's host name";
+
     /// <summary>1: one host's verdict is enough, as on a single host. Raise it when a member's judgement alone should not block everywhere.</summary>
     public const int Consensus = 1;
 

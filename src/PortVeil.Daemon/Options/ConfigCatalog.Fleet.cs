@@ -11,6 +11,9 @@ internal static partial class ConfigCatalog
         const string S = "fleet";
         return new ConfigSection(S, "Fleet mode: hosts sharing one PostgreSQL database (storage.backend = \"postgresql\") enforce each other's bans within a second (docs/fleet.md).",
         [
+            ConfigKey.Create(S, "host_name", new TextType("edge-1", allowEmpty: true),
+                "This host's name in the bans, incidents and event rows it records (how the fleet tells origins apart; the CLI's `bans add` uses it too): 1 to 64 letters, digits, '.', '_' or '-'. \"\" = the machine's host name; set it where names repeat or change (cloned machines, containers).",
+                c => c.Fleet.HostName, (c, v) => c.Fleet.HostName = v, nameof(FleetOptions.HostName)),
             ConfigKey.Create(S, "enabled", BoolType.Instance,
                 "Enforce here the bans other hosts make (LISTEN/NOTIFY, with catch-up after a disconnect). This host's allowlist still wins: an imported ban of an allowlisted address is refused and logged.",
                 c => c.Fleet.Enabled, (c, v) => c.Fleet.Enabled = v, nameof(FleetOptions.Enabled)),

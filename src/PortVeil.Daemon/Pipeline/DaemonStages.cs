@@ -54,7 +54,7 @@ public sealed class DaemonStages
     /// <summary>The HTTP API, dashboard and /metrics; null runs without them (tests, benchmarks, [api] enabled = false).</summary>
     public Api.ApiOptions? Api { get; init; }
 
-    /// <summary>This host's name in ban records (fleets tell origins apart by it).</summary>
+    /// <summary>This host's name in ban records (fleets tell origins apart by it): fleet.host_name, or the machine's name (<see cref="Fleet.FleetOptions.EffectiveHostName"/>).</summary>
     public string HostName { get; init; } = Environment.MachineName;
 
     /// <summary>
@@ -84,6 +84,7 @@ public sealed class DaemonStages
             Retention = config.Retention,
             Notifications = config.Notifications,
             Api = config.Api.Enabled ? config.Api : null,
+            HostName = config.Fleet.EffectiveHostName,
         };
     }
 

@@ -45,4 +45,18 @@ public sealed class SqliteBansCommandTests() : BansCommandTests(new OperatorStat
         Assert.Equal(1, configured.ExitCode);
         Assert.Contains("Cannot reach the PostgreSQL server", configured.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Bans_list_text_on_sqlite_has_no_host_column_one_file_is_one_host()
+    {
+        var add = State.RunNoKernel("bans", "add", "203.0.113.10", "--reason", "single host");
+
+        var (exit, stdout, err) = State.RunNoKernel("bans", "list");
+
+        Assert.True(add.ExitCode == 0, add.Err);
+        Assert.True(exit == 0, err);
+        var header = Assert.Single(stdout.Split('\n'), l => l.Contains("Target", StringComparison.Ordinal));
+        Assert.Contains("Origin", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("Host", header, StringComparison.Ordinal);
+    }
 }
