@@ -14,7 +14,11 @@ public sealed class FleetOptions
     public string HostName { get; set; } = "";
 
     /// <summary>The name this host records under: <see cref="HostName"/>, or the machine's host name when it is empty.</summary>
-    /// <remarks>The daemon (DaemonStages.HostName) and the CLI's operator verbs both use it, so a ban added with `bans add` carries the daemon's name.</remarks>
+    /// <remarks>
+    /// The daemon (DaemonStages.HostName) and the CLI's operator verbs both use it, so a ban added with `bans add` carries the daemon's name.
+    /// A machine name is not limited to 48 characters as <see cref="HostName"/> is (Linux allows 64): it is recorded in
+    /// full, and only the duplicate-name check (<see cref="FleetHostNameCheck"/>) sees it clipped, as PostgreSQL stores it.
+    /// </remarks>
     public string EffectiveHostName => string.IsNullOrEmpty(HostName) ? Environment.MachineName : HostName;
 
     /// <summary>Import the other hosts' bans (needs storage.backend = "postgresql"). This host's bans are always announced.</summary>

@@ -3,12 +3,15 @@ namespace PortVeil.Daemon.Fleet;
 public static class FleetOptionsDefaults
 {
     /// <summary>
-    /// fleet.host_name: 1 to 64 letters, digits, '.', '_', '-' (a DNS label is at most 63; 64 leaves room for a
-    /// numbered clone). No spaces or punctuation: the name goes into log lines, NOTIFY payloads and webhooks verbatim.
+    /// fleet.host_name: 1 to 48 letters, digits, '.', '_', '-'. 48 = 63 - 15: the fleet listener's PostgreSQL
+    /// session is named "portveil fleet " (15 bytes) + the host name, and PostgreSQL keeps only the first 63 bytes of
+    /// an application_name (NAMEDATALEN - 1). The start-up check for a second host under the same name
+    /// (<see cref="FleetHostNameCheck"/>) compares those stored names, so a longer name would be compared by its
+    /// first 48 characters only. No spaces or punctuation: the name goes into log lines, NOTIFY payloads and webhooks verbatim.
     /// </summary>
-    public const string HostNamePattern = "^[A-Za-z0-9._-]{1,64}$";
+    public const string HostNamePattern = "^[A-Za-z0-9._-]{1,48}$";
 
-    public const string HostNameProblem = "HostName must be 1 to 64 letters, digits, '.', '_' or '-' (such as \"edge-1\"); \"\" uses the machine's host name";
+    public const string HostNameProblem = "HostName must be 1 to 48 letters, digits, '.', '_' or '-' (such as \"edge-1\"); \"\" uses the machine's host name";
 
     /// <summary>1: one host's verdict is enough, as on a single host. Raise it when a member's judgement alone should not block everywhere.</summary>
     public const int Consensus = 1;

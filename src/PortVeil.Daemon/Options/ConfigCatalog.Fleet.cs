@@ -12,7 +12,7 @@ internal static partial class ConfigCatalog
         return new ConfigSection(S, "Fleet mode: hosts sharing one PostgreSQL database (storage.backend = \"postgresql\") enforce each other's bans within a second (docs/fleet.md).",
         [
             ConfigKey.Create(S, "host_name", new TextType("edge-1", allowEmpty: true),
-                "This host's name in the bans, incidents and event rows it records (how the fleet tells origins apart; the CLI's `bans add` uses it too): 1 to 64 letters, digits, '.', '_' or '-'. \"\" = the machine's host name; set it where names repeat or change (cloned machines, containers).",
+                "This host's name in the bans, incidents and event rows it records (how the fleet tells origins apart; the CLI's `bans add` uses it too): 1 to 48 letters, digits, '.', '_' or '-' (PostgreSQL keeps 63 bytes of a session name, \"portveil fleet \" takes 15). Must differ on every host: a daemon that finds another one connected under its name logs a warning (docs/fleet.md). \"\" = the machine's host name; set it where names repeat or change (cloned machines, containers).",
                 c => c.Fleet.HostName, (c, v) => c.Fleet.HostName = v, nameof(FleetOptions.HostName)),
             ConfigKey.Create(S, "enabled", BoolType.Instance,
                 "Enforce here the bans other hosts make (LISTEN/NOTIFY, with catch-up after a disconnect). This host's allowlist still wins: an imported ban of an allowlisted address is refused and logged.",
