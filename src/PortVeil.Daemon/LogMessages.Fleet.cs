@@ -36,4 +36,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 1510, Level = LogLevel.Warning, Message = "[portveil] Unban {Target}: fleet host {Origin}'s ban was lifted ({Reason}) while this host was down")]
     public static partial void RecoveryLiftedForeign(ILogger logger, string target, string origin, string reason);
+
+    [LoggerMessage(EventId = 1511, Level = LogLevel.Warning, Message = "Fleet: another PortVeil daemon is already connected to {Database} under this host's name {HostName} ({Sessions} session(s); the first from {ClientAddress}, connected since {ConnectedSince}, server pid {Pid}, session name '{ApplicationName}'). Two hosts under one name break the fleet: each treats the other's bans as its own, so they are never imported into this kernel, and fleet.consensus counts both hosts as one. Set a distinct fleet.host_name on each host (docs/fleet.md) and restart them. PortVeil keeps running: if that daemon is gone (a power loss leaves its session behind until the server drops it), this warning is stale")]
+    public static partial void FleetHostNameInUse(ILogger logger, string hostName, string database, int sessions, string clientAddress, string connectedSince, int pid, string applicationName);
+
+    [LoggerMessage(EventId = 1512, Level = LogLevel.Warning, Message = "Fleet: could not check whether another host is connected under this host's name {HostName} ({Error}); starting anyway")]
+    public static partial void FleetHostNameCheckFailed(ILogger logger, string hostName, string error);
 }

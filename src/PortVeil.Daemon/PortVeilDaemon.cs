@@ -41,6 +41,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
     private Task? _fleetTask;
     private FleetCorrelator? _correlator;
     private Task? _correlatorTask;
+    private int _duplicateHostNameSessions;
     private EventWriter? _writer;
     private NftEnforcer? _enforcer;
     private ServedPortWatcher? _served;
@@ -71,7 +72,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         Metrics = new PortVeilMetrics(meterFactory);
         Metrics.Observe(() => Status(withLatency: false));
         Metrics.ObserveSpoofDrops(() => SpoofDrops);
-        Metrics.ObserveFleet(() => FleetStatus.Of(_fleet, _correlator));
+        Metrics.ObserveFleet(() => FleetStatus.Of(_fleet, _correlator, Volatile.Read(ref _duplicateHostNameSessions)));
         Feed = new LiveFeed(stages.Api?.MaxLiveClients ?? ApiOptionsDefaults.MaxLiveClients);
     }
 
@@ -259,7 +260,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null, feed: Feed);
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
-        StartFleet(allowlist);
+        await StartFleetAsync(allowlist, cancellationToken);
         _allowlistThread = new Thread(() => AllowlistLoop(allowlist)) { IsBackground = true, Name = "portveil allowlist" };
         _allowlistThread.Start();
         if (_stages.Api is { } apiOptions)
@@ -314,7 +315,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         }
     }
 
-    private void StartFleet(LiveAllowlist allowlist)
+    private async Task StartFleetAsync(LiveAllowlist allowlist, CancellationToken cancellationToken)
     {
         if (!_stages.Fleet.Enabled)
         {
@@ -327,7 +328,9 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
             return;
         }
 
-        var listener = new PostgresBanListener(postgres, "portveil fleet " + _stages.HostName);
+        // Before our own listener connects, so the only sessions under its name are another host's.
+        Volatile.Write(ref _duplicateHostNameSessions, await FleetHostNameCheck.RunAsync(postgres, _stages.HostName, _logger, cancellationToken));
+        var listener = new PostgresBanListener(postgres, FleetHostNameCheck.ListenerApplicationName(_stages.HostName));
         _fleet = new FleetImporter(postgres, listener, allowlist, _policy!, _enforcer!, _stages.Fleet, _stages.HostName, _logger);
         _fleet.BanEnded += _ => _operatorSync?.Wake(); // an unban anywhere in the fleet is lifted here at once, not at the next poll
         FleetFeed.Connect(_fleet, postgres, Feed, Metrics, _stop.Token);

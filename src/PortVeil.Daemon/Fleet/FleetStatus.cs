@@ -27,8 +27,15 @@ public readonly record struct FleetStatus
     /// <summary>Correlations the policy refused.</summary>
     public long Refused { get; init; }
 
-    internal static FleetStatus Of(FleetImporter? importer, FleetCorrelator? correlator) => new()
+    /// <summary>
+    /// Other sessions that were connected to the database under this host's fleet listener name when fleet mode
+    /// started (<see cref="FleetHostNameCheck"/>): above 0, another host runs under the same fleet.host_name.
+    /// </summary>
+    public int DuplicateHostNameSessions { get; init; }
+
+    internal static FleetStatus Of(FleetImporter? importer, FleetCorrelator? correlator, int duplicateHostNameSessions) => new()
     {
+        DuplicateHostNameSessions = duplicateHostNameSessions,
         ListenerConnected = importer?.Listening ?? false,
         ListenerReconnects = Math.Max(0, (importer?.Connects ?? 0) - 1),
         AwaitingConsensus = importer?.AwaitingConsensus ?? 0,

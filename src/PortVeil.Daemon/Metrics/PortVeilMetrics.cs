@@ -69,6 +69,8 @@ public sealed class PortVeilMetrics : IDisposable
             "Reconnects of the fleet NOTIFY listener after its first connection (each followed by a catch-up read).");
         _meter.CreateObservableCounter("portveil.fleet.unban.notifications", () => Fleet().UnbanNotifications, "{notification}",
             "Ended-ban notifications (unbans anywhere in the fleet) heard; each wakes the operator-sync loop.");
+        _meter.CreateObservableGauge("portveil.fleet.host_name.duplicates", () => Fleet().DuplicateHostNameSessions, "{session}",
+            "Other sessions connected to the fleet database under this host's fleet.host_name when fleet mode started (checked once at start); above 0, two hosts share one name and ignore each other's bans.");
         _meter.CreateObservableGauge("portveil.ban_path.realtime_threads", () => Status()?.RealtimeThreads ?? 0, "{thread}",
             "Ban-path threads (NFLOG reader, detection) under SCHED_FIFO now: 2 normally; fewer while saturated (demoted), when refused (RLIMIT_RTPRIO below the priority) or with sensor.realtime_priority = 0.");
         _meter.CreateObservableCounter("portveil.ban_path.realtime_demotions", () => Status()?.RealtimeDemotions ?? 0, "{demotion}",

@@ -121,6 +121,7 @@ public class MetricsEndpointTests
         var idle = PrometheusText.Parse(exporter.Collect());
         Assert.Equal(0, idle.Value("portveil_fleet_listener_connected"));
         Assert.Equal(0, idle.Value("portveil_fleet_consensus_pending"));
+        Assert.Equal(0, idle.Value("portveil_fleet_host_name_duplicates"));
         Assert.Equal(0, idle.Value("portveil_fleet_correlation_decisions_total", ("kind", "prefix"), ("outcome", "banned")));
 
         metrics.ObserveFleet(() => new PortVeil.Daemon.Fleet.FleetStatus
@@ -133,6 +134,7 @@ public class MetricsEndpointTests
             PrefixBans = 6,
             Lost = 7,
             Refused = 8,
+            DuplicateHostNameSessions = 1,
         });
         metrics.FleetImport("enforced");
         metrics.FleetImport("enforced");
@@ -158,6 +160,8 @@ public class MetricsEndpointTests
         Assert.Equal(1, m.Value("portveil_fleet_listener_connected"));
         Assert.Equal(2, m.Value("portveil_fleet_listener_reconnects_total"));
         Assert.Equal(4, m.Value("portveil_fleet_unban_notifications_total"));
+        Assert.Equal("gauge", m.Types["portveil_fleet_host_name_duplicates"]);
+        Assert.Equal(1, m.Value("portveil_fleet_host_name_duplicates"));
     }
 
     [Fact]
