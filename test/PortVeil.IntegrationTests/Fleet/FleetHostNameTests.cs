@@ -12,7 +12,7 @@ namespace PortVeil.IntegrationTests.Fleet;
 /// connected warns (log and /metrics) and still runs; hosts with distinct names do not warn.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class FleetHostNameTests(FleetClusterFixture fixture) : IClassFixture<FleetClusterFixture>
+public sealed class FleetHostNameTests(FleetClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<FleetClusterFixture>
 {
     private const int HostNameInUse = 1511;
     private const int HostNameCheckFailed = 1512;
@@ -30,6 +30,7 @@ public sealed class FleetHostNameTests(FleetClusterFixture fixture) : IClassFixt
         await fleet.B.StartAsync(fleet.Stages(fleet.B, "edge-clone", "host_b", options), logB);
 
         var warning = Assert.Single(logB.Lines, l => l.EventId == HostNameInUse);
+        output.WriteLine(warning.Message);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("under this host's name edge-clone (1 session(s); the first from 127.0.0.1, connected since 20", warning.Message, StringComparison.Ordinal);
         Assert.Contains("'portveil fleet edge-clone'", warning.Message, StringComparison.Ordinal);
