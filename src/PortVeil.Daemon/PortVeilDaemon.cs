@@ -258,6 +258,7 @@ public sealed class PortVeilDaemon : IHostedService, IAsyncDisposable
         _storageHealthTask = Task.Run(() => health.RunAsync(_stop.Token), CancellationToken.None);
         _operatorSync = new OperatorSyncLoop(_store, _store, allowlist, _allowPusher, _policy, _enforcer, _logger, notifier: _notifier,
             ownHost: _store.Backend == StorageBackend.Postgresql ? _stages.HostName : null, feed: Feed);
+        Operator.Ending += _operatorSync.AnnouncedElsewhere; // the API announces its own unbans; the loop the CLI's
         _operatorSyncTask = Task.Run(() => _operatorSync.RunAsync(_stop.Token), CancellationToken.None);
 
         await StartFleetAsync(allowlist, cancellationToken);

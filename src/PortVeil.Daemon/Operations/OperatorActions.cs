@@ -54,6 +54,12 @@ public sealed class OperatorActions
 
     public IPortVeilStore Store => _store;
 
+    /// <summary>
+    /// Raised with a stored ban's id just before this instance ends it (unban, allow). The daemon's API announces its
+    /// own changes on the live feed; its sync loop uses this to announce only the ends made elsewhere (the CLI).
+    /// </summary>
+    public event Action<Guid>? Ending;
+
     public NftEnforcer? Kernel => _kernel;
 
     /// <summary>
@@ -494,7 +500,14 @@ public sealed class OperatorActions
         foreach (var s in await _store.ListActiveBansAsync(now, ct))
         {
             var target = new NetPrefix(s.Ban.Target.Address, s.Ban.Target.PrefixLength);
-            if ((Inside(target, block) || (overlapping && target.Overlaps(block))) && await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
+            if (!Inside(target, block) && !(overlapping && target.Overlaps(block)))
+            {
+                continue;
+            }
+
+            // Before the store commits the end: the daemon's sync loop may read it back at any moment after that.
+            Ending?.Invoke(s.Ban.Id);
+            if (await _store.EndBanAsync(new BanEnd(s.Ban.Id, reason, now), ct))
             {
                 ended++;
                 _policy?.Release(target);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PortVeil.Core;
@@ -40,6 +41,8 @@ internal sealed class OperatorSyncLoop
     // Ids already handled, apart for starts and ends: a manual ban is seen once when made and once when lifted.
     private readonly Dictionary<Guid, DateTimeOffset> _seenStarted = [];
     private readonly Dictionary<Guid, DateTimeOffset> _seenEnded = [];
+    // Ends this daemon made itself (its API's unban and allow), which the API already announced on the live feed.
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _announced = new();
     // On a database shared by a fleet: only this host's manual bans are applied here; other hosts' go through the
     // fleet importer, which checks the local allowlist and the consensus first. Null: every ban (SQLite, one host).
     private readonly string? _ownHost;
@@ -65,6 +68,12 @@ internal sealed class OperatorSyncLoop
         _time = time ?? TimeProvider.System;
         _since = _time.GetUtcNow();
     }
+
+    /// <summary>
+    /// The ban <paramref name="banId"/> is being ended by this daemon's own operator actions (its API), which announce
+    /// it on the live feed themselves: this loop then lifts it as usual but does not announce it again.
+    /// </summary>
+    public void AnnouncedElsewhere(Guid banId) => _announced[banId] = _time.GetUtcNow();
 
     /// <summary>Passes completed (tests wait on it).</summary>
     public long Passes => Interlocked.Read(ref _passes);
@@ -122,7 +131,7 @@ internal sealed class OperatorSyncLoop
         var now = _time.GetUtcNow();
         var from = _since - Overlap;
         var unbans = new List<SourceKey>();
-        var fleetUnbans = new List<string>();
+        var feedUnbans = new List<(string Target, string By)>();
         foreach (var s in await _bans.ListBansEndedSinceAsync(from, cancellationToken))
         {
             if (s.EndReason is not (BanEndReason.Unbanned or BanEndReason.Allowlisted) || !_seenEnded.TryAdd(s.Ban.Id, now))
@@ -136,11 +145,14 @@ internal sealed class OperatorSyncLoop
             // Lifted by the CLI or the API (both end the stored ban): the unban webhook fires here, once per ban.
             _notifier?.OnUnban(s.Ban.Id, s.Ban.Target, s.EndReason.ToString()!.ToLowerInvariant(), s.Ban.OriginHost, s.EndedAt ?? now);
 
-            // Another host's ban lifted (by NOTIFY or this poll): the dashboard drops its row as for an API unban,
-            // once the kernel let it go (below).
-            if (_feed is not null && _ownHost is not null && !string.Equals(s.Ban.OriginHost, _ownHost, StringComparison.Ordinal))
+            // Lifted outside this daemon (the CLI; on a fleet, any host): the dashboard drops its row as for an API
+            // unban, once the kernel let it go (below). "fleet": another host's ban; "operator": this host's ban,
+            // ended in the database by a command; "allowlist": ended because its address was allowlisted.
+            if (_feed is not null && !_announced.ContainsKey(s.Ban.Id))
             {
-                fleetUnbans.Add(s.Ban.Target.ToString());
+                var by = _ownHost is not null && !string.Equals(s.Ban.OriginHost, _ownHost, StringComparison.Ordinal) ? "fleet"
+                    : s.EndReason == BanEndReason.Allowlisted ? "allowlist" : "operator";
+                feedUnbans.Add((s.Ban.Target.ToString(), by));
             }
             if (KernelKey(target) is { } key)
             {
@@ -173,9 +185,9 @@ internal sealed class OperatorSyncLoop
             await _enforcer.UnbanAsync(unbans, cancellationToken);
         }
 
-        foreach (var target in fleetUnbans)
+        foreach (var (target, by) in feedUnbans)
         {
-            _feed!.Publish("unban", new Api.LiveChange(target, null, "fleet"));
+            _feed!.Publish("unban", new Api.LiveChange(target, null, by));
         }
 
         if (_enforcer is not null && bans.Count > 0)
@@ -185,6 +197,14 @@ internal sealed class OperatorSyncLoop
 
         Forget(_seenStarted, now - Overlap - Overlap);
         Forget(_seenEnded, now - Overlap - Overlap);
+        foreach (var (id, at) in _announced)
+        {
+            if (at < now - Overlap - Overlap)
+            {
+                _announced.TryRemove(id, out _);
+            }
+        }
+
         _since = now;
     }
 
