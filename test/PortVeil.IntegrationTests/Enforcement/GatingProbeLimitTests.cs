@@ -144,7 +144,8 @@ public class GatingProbeLimitTests
         Assert.Equal(retransmitsBefore, SynRetransmits(net.Scanner));
     }
 
-    private static long SynRetransmits(NetworkNamespace ns)
+    /// <summary>The namespace's TcpExt TCPSynRetrans: SYN retransmits its kernel sent (per namespace).</summary>
+    internal static long SynRetransmits(NetworkNamespace ns)
     {
         var lines = ns.Exec("cat", "/proc/net/netstat").EnsureSuccess("cat /proc/net/netstat").StdOut.Split('\n');
         for (var i = 0; i + 1 < lines.Length; i++)
