@@ -18,12 +18,13 @@ public class WaryGatingTests
     private const int UnservedPort = 8081;
 
     /// <summary>A real connect() from the scanner, bounded by <paramref name="wait"/>; true when it connected.</summary>
-    private static bool Connect(ServerAndScanner net, int port, TimeSpan wait) => net.Scanner.RunInside(() =>
+    private static bool Connect(ServerAndScanner net, int port, TimeSpan wait, string server = ServerAndScanner.ServerV4) => net.Scanner.RunInside(() =>
     {
-        using var client = new TcpClient();
+        var address = IPAddress.Parse(server);
+        using var client = new TcpClient(address.AddressFamily);
         try
         {
-            return client.ConnectAsync(IPAddress.Parse(ServerAndScanner.ServerV4), port).Wait(wait);
+            return client.ConnectAsync(address, port).Wait(wait);
         }
         catch (AggregateException)
         {
@@ -56,9 +57,9 @@ public class WaryGatingTests
         return r.ExitCode == 0 ? int.Parse(r.StdOut.Trim(), CultureInfo.InvariantCulture) : 0;
     }
 
-    private static bool InSet(ServerAndScanner net, string set) =>
+    private static bool InSet(ServerAndScanner net, string set, string source = ServerAndScanner.ScannerV4) =>
         net.Server.Exec("nft", "list", "set", "inet", "portveil", set).EnsureSuccess("nft list set " + set).StdOut
-            .Contains(ServerAndScanner.ScannerV4, StringComparison.Ordinal);
+            .Contains(source, StringComparison.Ordinal);
 
     /// <summary>One SYN to an unserved port (the socket is closed before the kernel's 1 s retransmit).</summary>
     private static void ProbeUnserved(ServerAndScanner net) => Assert.False(Connect(net, UnservedPort, TimeSpan.FromMilliseconds(200)));
@@ -89,6 +90,34 @@ public class WaryGatingTests
         Assert.True(Connect(net, ServedPort, TimeSpan.FromSeconds(6)));
         Assert.Equal(LinearSynTimeouts(net.Scanner) >= 2 ? 3 : 2, GatingProbeLimitTests.SynRetransmits(net.Scanner) - before);
         Assert.True(InSet(net, PortVeilRuleset.Known4), "the source that got in is known");
+    }
+
+    [Fact]
+    public async Task An_IPv6_source_that_probed_an_unserved_port_loses_its_1_s_retransmit_too()
+    {
+        var (net, enforcer, listener) = await StartAsync(new PortVeilRulesetOptions());
+        using var _ = net;
+        using var __ = enforcer;
+        using var ___ = listener;
+        using var listener6 = net.Server.RunInside(() =>
+        {
+            var l = new TcpListener(IPAddress.IPv6Any, ServedPort + 1);
+            l.Server.DualMode = false;
+            l.Start();
+            return l;
+        });
+        await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort), new(IpProtocol.Tcp, ServedPort + 1)], []);
+
+        Assert.False(Connect(net, UnservedPort, TimeSpan.FromMilliseconds(200), ServerAndScanner.ServerV6));
+        Assert.True(InSet(net, PortVeilRuleset.Wary6, ServerAndScanner.ScannerV6));
+
+        var before = GatingProbeLimitTests.SynRetransmits(net.Scanner);
+        Assert.False(Connect(net, ServedPort + 1, TimeSpan.FromSeconds(1.5), ServerAndScanner.ServerV6));
+        Assert.Equal(1, GatingProbeLimitTests.SynRetransmits(net.Scanner) - before);
+
+        Thread.Sleep(PortVeilRulesetDefaults.GatingHold + TimeSpan.FromMilliseconds(500));
+        Assert.True(Connect(net, ServedPort + 1, TimeSpan.FromSeconds(6), ServerAndScanner.ServerV6));
+        Assert.True(InSet(net, PortVeilRuleset.Known6, ServerAndScanner.ScannerV6));
     }
 
     [Fact]
