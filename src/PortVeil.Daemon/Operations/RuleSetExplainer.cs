@@ -109,6 +109,8 @@ public static class RuleSetExplainer
         PortVeilRuleset.Probed4 or PortVeilRuleset.Probed6 => $"Recent unserved-port attempts as (source . protocol . port), kept {Seconds(timeout)}: each port counts once per source towards the gating probe limit, so a guest's retransmits to a mistyped port count once.",
         PortVeilRuleset.ProbeMeter4 or PortVeilRuleset.ProbeMeter6 => "The gating probe limit's per-source meter of distinct unserved ports (a kernel rate limit in each element).",
         PortVeilRuleset.Probers4 or PortVeilRuleset.Probers6 => $"Never-seen sources that just opened more unserved ports than the gating probe limit: first-contact gating lets none of their raw SYNs through for {Seconds(timeout)}.",
+        PortVeilRuleset.Wary4 or PortVeilRuleset.Wary6 => $"Wary sources: never-seen sources that tried a port nothing serves within the last {Seconds(timeout)}; first-contact gating makes them wait for a later SYN retransmit (~3 s instead of ~1 s), so a slow connect scan learns nothing (kernel.gating_wary).",
+        PortVeilRuleset.PendingWary4 or PortVeilRuleset.PendingWary6 => "Wary sources whose first SYN to a served port is younger than 2.5 s: every SYN from them is dropped meanwhile, so their 1 s retransmit fails and only the ~3 s one gets in.",
         PortVeilRuleset.Reflex4 or PortVeilRuleset.Reflex6 => "The reflex meter: a per-source rate of unserved-port attempts, kept by the kernel itself.",
         PortVeilRuleset.ReflexBanned4 or PortVeilRuleset.ReflexBanned6 => "Sources the reflex meter banned from the packet path, in microseconds, without the daemon.",
         PortVeilRuleset.Suspect4 or PortVeilRuleset.Suspect6 => "Restricted sources (unverified decoy-cohort members): their raw-scanner probes and new non-TCP flows are dropped until the timeout.",
@@ -320,6 +322,16 @@ public static class RuleSetExplainer
                     return $"Gating probe limit: a never-seen {family} source that just probed more unserved ports than the limit gets no raw SYN (no SACK-permitted: nmap -sS, masscan) through gating: logged as gated and dropped. A real host at that address connects with its own stack, so forged probes cannot keep it out.";
                 }
 
+                if ((sets.Contains(PortVeilRuleset.PendingWary4) || sets.Contains(PortVeilRuleset.PendingWary6)) && sets.Count == 1 && Has("pv:gated") && Ends("drop"))
+                {
+                    return $"Wary gate: a SYN from an {family} source whose first SYN (after it tried an unserved port) is younger than 2.5 s is logged as gated and dropped, so its 1 s retransmit fails too; a real client gets in with its ~3 s retransmit, a connect scanner has given up.";
+                }
+
+                if ((sets.Contains(PortVeilRuleset.Wary4) || sets.Contains(PortVeilRuleset.Wary6)) && Has("add @pending_wary"))
+                {
+                    return $"Wary gate: the first SYN of a never-seen {family} source that recently tried an unserved port is also remembered in pending_wary (2.5 s), then held by the first-contact rule below (a full set ends the rule: the source meets the ordinary gate).";
+                }
+
                 if ((sets.Contains(PortVeilRuleset.PendingUdpYoung4) || sets.Contains(PortVeilRuleset.PendingUdpYoung6)) && Has("meta l4proto udp "))
                 {
                     if (Has("update @known"))
@@ -388,6 +400,11 @@ public static class RuleSetExplainer
 
                 break;
             case PortVeilRuleset.UnservedChain:
+                if ((sets.Contains(PortVeilRuleset.Wary4) || sets.Contains(PortVeilRuleset.Wary6)) && Has("update @wary"))
+                {
+                    return $"Wary gate: a never-seen {family} source (not known) that tries an unserved TCP or UDP port becomes wary for 10 minutes, so first-contact gating makes it wait ~3 s instead of ~1 s (a full set ends the rule: it fails open).";
+                }
+
                 if ((sets.Contains(PortVeilRuleset.Probed4) || sets.Contains(PortVeilRuleset.Probed6)) && Has("add @probers"))
                 {
                     return $"Gating probe limit: a new {family} (source . protocol . port) of an unserved port is remembered and metered; more distinct ports than the limit within about a minute put the source in probers (a full set ends the rule: it fails open).";

@@ -22,12 +22,15 @@ namespace PortVeil.Enforcement.Nftables;
 ///   otherwise log pv:unserved, jump unserved
 /// chain served: known sources accept; [gating] a raw SYN (no SACK-permitted) from @probers (just probed several unserved
 ///   ports): log pv:gated, drop;
-///   first SYN: add @pending + @pending_young, log pv:gated, drop;
+///   [gating_wary, default on] a SYN from @pending_wary (a wary source's first SYN was &lt; 2.5 s ago): log pv:gated, drop;
+///   first SYN: [gating_wary] from @wary: add @pending_wary (2.5 s); then add @pending + @pending_young, log pv:gated, drop;
 ///   a SYN from @pending but not @pending_young (≥ 0.7 s later) joins @known, log pv:served, accept;
 ///   a first SYN that could not be remembered (@pending full under a flood): log pv:served, accept (fails open);
 ///   [gate_udp, default on] a new UDP flow meets the same gate with its own sets (@pending_udp, @pending_udp_young) and
 ///   a longer hold (30 s: WireGuard resends every 5 s); a datagram that could not be remembered is accepted (fails open)
-/// chain unserved: [gating probe limit] a new (saddr . proto . port) in @probed: update @probe_meter { saddr limit rate
+/// chain unserved: [gating_wary] TCP/UDP from a source not in @known: update @wary { saddr } (10 min), so its next first
+///   SYN to a served port passes only ≥ 2.5 s after the first (Linux retransmits at 1 s and 3 s; nmap -sT gives up at ~1 s);
+///   [gating probe limit] a new (saddr . proto . port) in @probed: update @probe_meter { saddr limit rate
 ///   over L/minute burst L } add @probers { saddr timeout 10 min };
 ///   [reflex] update @reflex { saddr limit rate over N/minute } add @reflex_banned { saddr timeout T }; drop
 ///   (accept instead when DropUnserved is off)
@@ -81,6 +84,21 @@ public sealed class PortVeilRuleset
     /// <summary>Sources that just probed more than the gating probe limit of unserved ports: first-contact gating lets none of their SYNs through.</summary>
     public const string Probers4 = "probers4";
     public const string Probers6 = "probers6";
+
+    /// <summary>
+    /// Wary sources (with <see cref="PortVeilRulesetOptions.GatingWary"/>): never-seen sources that tried an unserved
+    /// TCP/UDP port within <see cref="PortVeilRulesetDefaults.WaryTimeout"/> (10 min, renewed by each attempt).
+    /// </summary>
+    public const string Wary4 = "wary4";
+    public const string Wary6 = "wary6";
+
+    /// <summary>
+    /// Wary sources whose first SYN to a served port is younger than <see cref="PortVeilRulesetDefaults.WaryDelay"/>
+    /// (2.5 s): every SYN from them is dropped until it expires, so only the ~3 s retransmit passes. Keyed by source
+    /// like @pending: keyed by (source . port), a SYN to a second served port 0.7-2.5 s later would pass.
+    /// </summary>
+    public const string PendingWary4 = "pending_wary4";
+    public const string PendingWary6 = "pending_wary6";
 
     public const string Reflex4 = "reflex4";
     public const string Reflex6 = "reflex6";
@@ -186,6 +204,13 @@ public sealed class PortVeilRuleset
                 + $"add set inet {Table} {PendingUdpYoung6} {{ type ipv6_addr; flags timeout; timeout {ms}ms; size {Options.TrackingSetSize}; }}\n";
         }
 
+        if (Options.GatingWary)
+        {
+            var wary = ((long)Math.Ceiling(PortVeilRulesetDefaults.WaryDelay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            prelude += $"add set inet {Table} {PendingWary4} {{ type ipv4_addr; flags timeout; timeout {wary}ms; size {Options.TrackingSetSize}; }}\n"
+                + $"add set inet {Table} {PendingWary6} {{ type ipv6_addr; flags timeout; timeout {wary}ms; size {Options.TrackingSetSize}; }}\n";
+        }
+
         return prelude;
     }
 
@@ -241,6 +266,13 @@ public sealed class PortVeilRuleset
                 b.AddSet(Probers4, ["ipv4_addr"], ["timeout"], probers, o.TrackingSetSize);
                 b.AddSet(Probers6, ["ipv6_addr"], ["timeout"], probers, o.TrackingSetSize);
             }
+
+            if (o.GatingWary)
+            {
+                var wary = Seconds(PortVeilRulesetDefaults.WaryTimeout);
+                b.AddSet(Wary4, ["ipv4_addr"], ["timeout"], wary, o.TrackingSetSize);
+                b.AddSet(Wary6, ["ipv6_addr"], ["timeout"], wary, o.TrackingSetSize);
+            }
         }
 
         if (o.ReflexMeter)
@@ -293,6 +325,12 @@ public sealed class PortVeilRuleset
             {
                 _sets.Add(PendingUdpYoung4);
                 _sets.Add(PendingUdpYoung6);
+            }
+
+            if (o.GatingWary)
+            {
+                _sets.Add(PendingWary4);
+                _sets.Add(PendingWary6);
             }
         }
     }
@@ -446,8 +484,19 @@ public sealed class PortVeilRuleset
             AppendUdpGate(b, served, gated);
         }
 
-        foreach (var (proto, pending, young, known) in new[] { ("ip", Pending4, PendingYoung4, Known4), ("ip6", Pending6, PendingYoung6, Known6) })
+        foreach (var (proto, pending, young, known, wary, pendingWary) in new[]
         {
+            ("ip", Pending4, PendingYoung4, Known4, Wary4, PendingWary4), ("ip6", Pending6, PendingYoung6, Known6, Wary6, PendingWary6),
+        })
+        {
+            if (o.GatingWary)
+            {
+                // Wary gate: a source that tried an unserved port first waits 2.5 s, not 0.7 s, so its 1 s retransmit is
+                // dropped too and only the ~3 s one passes (below). A connect scanner (nmap -sT --scan-delay 21s revealed
+                // 2-3 of 5 served ports without this) times out after ~1 s and learns nothing; the guest pays ~3 s once.
+                Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(pendingWary)), gated.DeepClone(), Drop());
+            }
+
             // Retransmit after the minimum delay: the first SYN aged out of @pending_young but is still in @pending.
             // Remembering and accepting are two rules: when @known is full, `update` fails and ends its rule (nft
             // NFT_BREAK), and a spoofed flood that retransmits from 65 536 forged sources must not lock guests out.
@@ -458,6 +507,15 @@ public sealed class PortVeilRuleset
 
             // Too early: still young. Dropped without refreshing anything.
             Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(young)), gated.DeepClone(), Drop());
+
+            if (o.GatingWary)
+            {
+                // A wary source's first SYN is also remembered in @pending_wary; the rule below drops it. Anything reaching
+                // here is not in @pending (pending and not young was accepted, young dropped); the check says so. A full
+                // @pending_wary ends this rule (nft NFT_BREAK): the source meets the ordinary 0.7 s gate (fails open).
+                Rule(b, ServedChain, Match(Payload(proto, "saddr"), SetRef(wary)), Match(Payload(proto, "saddr"), SetRef(pending), "!="),
+                    SetStatement("add", pendingWary, Payload(proto, "saddr")));
+            }
 
             // First contact.
             Rule(b, ServedChain, Match(Meta("nfproto"), proto == "ip" ? "ipv4" : "ipv6"),
@@ -500,6 +558,17 @@ public sealed class PortVeilRuleset
     private void AppendUnserved(NftTableBuilder b)
     {
         var o = Options;
+        if (o.FirstContactGating && o.GatingWary)
+        {
+            // Every TCP/UDP attempt on an unserved port (tripwires too) by a never-seen source makes it wary for 10 min.
+            // `update` renews the timeout; a full @wary ends the rule (nft NFT_BREAK) without marking anyone (fails open).
+            foreach (var (proto, known, wary) in new[] { ("ip", Known4, Wary4), ("ip6", Known6, Wary6) })
+            {
+                Rule(b, UnservedChain, Match(Meta("l4proto"), AnonymousSet("tcp", "udp")), Match(Payload(proto, "saddr"), SetRef(known), "!="),
+                    SetStatement("update", wary, Payload(proto, "saddr")));
+            }
+        }
+
         if (o.FirstContactGating && o.GatingProbeLimit > 0)
         {
             // Distinct ports only: a port joins @probed once per source, so a guest's own retransmits to a mistyped port

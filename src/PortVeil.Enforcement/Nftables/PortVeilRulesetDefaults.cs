@@ -52,6 +52,24 @@ public static class PortVeilRulesetDefaults
     public static readonly TimeSpan ProberHold = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long a never-seen source stays wary after its last attempt on an unserved port: a slow connect scan
+    /// (nmap -sT --scan-delay 21s) keeps it wary between probes; a guest who mistyped a port once is forgiven after it.
+    /// </summary>
+    public static readonly TimeSpan WaryTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A wary source's SYN passes gating only this long after its first: Linux retransmits a SYN at 1 s and 3 s, so a
+    /// real client gets in with its second retransmit, while a connect scanner's 1 s timeout (nmap -sT) has given up.
+    /// </summary>
+    public static readonly TimeSpan WaryDelay = TimeSpan.FromMilliseconds(2500);
+
+    /// <summary>
+    /// The shortest gating hold the wary gate works with: the first SYN must still be pending when the 3 s retransmit
+    /// comes (plus a round trip), or every retransmit would be a first contact again and the source never get in.
+    /// </summary>
+    public static readonly TimeSpan WaryMinGatingHold = TimeSpan.FromSeconds(4);
+
+    /// <summary>
     /// Stealth probes (pv:stealth) logged per second across all sources, burst the same: 3 probes ban a FIN/NULL/XMAS
     /// scanner, and nmap -T4 sends a few hundred per second, so one scanner gets through at once; a spoofed flood
     /// costs at most 100 × 96-byte messages (≈ 10 KB/s) and 100 engine events per second.

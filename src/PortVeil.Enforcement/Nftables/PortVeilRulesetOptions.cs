@@ -58,6 +58,15 @@ public sealed record PortVeilRulesetOptions
     /// </summary>
     public int GatingProbeLimit { get; init; } = PortVeilRulesetDefaults.GatingProbeLimit;
 
+    /// <summary>
+    /// With gating: a never-seen source that recently tried an unserved port (within
+    /// <see cref="PortVeilRulesetDefaults.WaryTimeout"/>) is wary, and its SYN to a served port passes only
+    /// <see cref="PortVeilRulesetDefaults.WaryDelay"/> (2.5 s) after its first: its 1 s retransmit is dropped too.
+    /// A slow connect scan (nmap -sT, whose ~1 s timeout gives up before the 3 s retransmit) learns nothing; a guest
+    /// who mistyped a port first waits ~3 s instead of ~1 s, once.
+    /// </summary>
+    public bool GatingWary { get; init; } = true;
+
     /// <summary>Drop and log SYNs without SACK-permitted and window-scale options (raw scanners; every modern OS sends both).</summary>
     public bool RawSynFingerprint { get; init; }
 
@@ -121,6 +130,11 @@ public sealed record PortVeilRulesetOptions
         if (UdpGatingHold <= GatingMinDelay)
         {
             problems.Add($"{nameof(GatingMinDelay)} must be shorter than {nameof(UdpGatingHold)}");
+        }
+
+        if (FirstContactGating && GatingWary && GatingHold < PortVeilRulesetDefaults.WaryMinGatingHold)
+        {
+            problems.Add($"{nameof(GatingHold)} must be at least 4 s with {nameof(GatingWary)} (a wary source gets in with its SYN retransmit at ~3 s, which must find its first SYN still pending)");
         }
 
         if (GatingProbeLimit is < 0 or > 10_000)

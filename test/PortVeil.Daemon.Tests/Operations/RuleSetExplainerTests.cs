@@ -11,8 +11,8 @@ namespace PortVeil.Daemon.Tests.Operations;
 /// suspect rules and the gating probe limit on by default), then `portveil bans add 203.0.113.9` and `portveil bans add 198.51.100.0/24`
 /// (one element in banned4, one in banned4_24; the warm-up sets warmup4/warmup6 are empty again after start).
 /// Data/portveil-table-udp-gating-off.json: the same way (2026-11-25, throwaway namespace, the same options and
-/// `kernel.gating_udp = false`, no bans added). Both re-captured 2026-11-25 when UDP gating got its own sets and
-/// became the default.
+/// `kernel.gating_udp = false`, no bans added). Both re-captured 2026-11-26 when the wary gate (kernel.gating_wary,
+/// on by default: sets wary4/6 and pending_wary4/6) was added; the diff added only its sets and rules.
 /// </summary>
 public sealed class RuleSetExplainerTests
 {
@@ -115,6 +115,33 @@ public sealed class RuleSetExplainerTests
         var set = e.Sets.Single(s => s.Name == "banned4_24");
         Assert.Equal(1, set.Elements);
         Assert.StartsWith("IPv4 /24 networks the daemon banned", set.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_wary_gate_rules_and_sets_are_rendered_and_explained()
+    {
+        var e = RuleSetExplainer.Explain(Listing);
+
+        var unserved = e.Chains.Single(c => c.Name == "unserved").Rules.ToList();
+        var mark = unserved.Single(r => r.Sets.Contains("wary4"));
+        Assert.Equal("meta l4proto { tcp, udp } ip saddr != @known4 update @wary4 { ip saddr }", mark.Text);
+        Assert.StartsWith("Wary gate: a never-seen IPv4 source (not known) that tries an unserved TCP or UDP port", mark.Explanation, StringComparison.Ordinal);
+        Assert.True(unserved.IndexOf(mark) < unserved.FindIndex(r => r.Sets.Contains("reflex4")));
+
+        var served = e.Chains.Single(c => c.Name == PortVeilRuleset.ServedChain).Rules.ToList();
+        var drop = served.Single(r => r.Sets.SequenceEqual(["pending_wary4"]));
+        Assert.StartsWith("ip saddr @pending_wary4 log prefix \"pv:gated\"", drop.Text, StringComparison.Ordinal);
+        Assert.EndsWith("drop", drop.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Wary gate: a SYN from an IPv4 source", drop.Explanation, StringComparison.Ordinal);
+        Assert.True(served.IndexOf(drop) < served.FindIndex(r => r.Text.Contains("update @known4", StringComparison.Ordinal) && r.Sets.Contains("pending_young4")),
+            "before the retransmit accept");
+        var remember = served.Single(r => r.Sets.Contains("wary6"));
+        Assert.Equal("ip6 saddr @wary6 ip6 saddr != @pending6 add @pending_wary6 { ip6 saddr }", remember.Text);
+        Assert.StartsWith("Wary gate: the first SYN of a never-seen IPv6 source", remember.Explanation, StringComparison.Ordinal);
+
+        Assert.Equal(600, e.Sets.Single(s => s.Name == "wary4").TimeoutSeconds);
+        Assert.Contains("within the last 10m", e.Sets.Single(s => s.Name == "wary6").Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Wary sources whose first SYN", e.Sets.Single(s => s.Name == "pending_wary4").Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

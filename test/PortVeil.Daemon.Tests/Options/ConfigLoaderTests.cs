@@ -283,9 +283,24 @@ public class ConfigLoaderTests
     public void Stage_validation_of_keys_left_at_their_default_names_the_key_without_a_line()
     {
         // gating_hold is set below the default gating_min_delay (700 ms): the error is at gating_hold's line.
-        var r = Load("[kernel]\ngating_hold = \"1s\"\ngating_min_delay = \"1s\"\n");
+        var r = Load("[kernel]\ngating_hold = \"1s\"\ngating_min_delay = \"1s\"\ngating_wary = false\n");
         var e = Assert.Single(r.Errors);
         Assert.Equal((3, "kernel.gating_min_delay"), (e.Line, e.Key));
+    }
+
+    [Fact]
+    public void A_gating_hold_under_4_s_is_refused_with_the_wary_gate_and_accepted_without_it()
+    {
+        // The wary gate lets a source in with its ~3 s SYN retransmit, which must find its first SYN still pending.
+        var r = Load("[kernel]\ngating_hold = \"3s\"\n");
+        var e = Assert.Single(r.Errors);
+        Assert.Equal((2, "kernel.gating_hold"), (e.Line, e.Key));
+        Assert.Contains("kernel.gating_wary", e.Message, StringComparison.Ordinal);
+
+        var off = Load("[kernel]\ngating_hold = \"3s\"\ngating_wary = false\n");
+        Assert.Empty(off.Errors);
+        Assert.False(off.Config.Enforcement.Ruleset.GatingWary);
+        Assert.True(Load("").Config.Enforcement.Ruleset.GatingWary);
     }
 
     [Fact]

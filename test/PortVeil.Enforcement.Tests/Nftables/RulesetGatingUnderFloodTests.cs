@@ -38,7 +38,8 @@ public class RulesetGatingUnderFloodTests
         Assert.EndsWith("""{"accept":null}]""", last, StringComparison.Ordinal);
 
         // All four first-contact rules (TCP and UDP, v4 and v6) come before it and end in drop when their `add @pending` succeeds.
-        var firstContact = rules.FindAll(r => r.Contains("\"op\":\"add\",\"elem\"", StringComparison.Ordinal) && r.Contains("@pending", StringComparison.Ordinal));
+        var firstContact = rules.FindAll(r => r.Contains("\"op\":\"add\",\"elem\"", StringComparison.Ordinal) && r.Contains("@pending", StringComparison.Ordinal)
+            && !r.Contains("@pending_wary", StringComparison.Ordinal));
         Assert.Equal(4, firstContact.Count);
         Assert.All(firstContact, r => Assert.True(rules.IndexOf(r) < rules.Count - 1));
     }
@@ -59,8 +60,9 @@ public class RulesetGatingUnderFloodTests
         Assert.Equal(8, udpRules.Count);
         Assert.All(udpRules, r => Assert.StartsWith(Udp, r, StringComparison.Ordinal));
         Assert.All(udpRules, r => Assert.True(rules.IndexOf(r) < udpFailOpen));
-        var tcpRules = rules.FindAll(r => r.Contains("@pending4", StringComparison.Ordinal) || r.Contains("@pending_young", StringComparison.Ordinal));
-        Assert.Equal(8, tcpRules.Count);
+        var tcpRules = rules.FindAll(r => r.Contains("@pending4", StringComparison.Ordinal) || r.Contains("@pending_young", StringComparison.Ordinal)
+            || r.Contains("wary", StringComparison.Ordinal));
+        Assert.Equal(12, tcpRules.Count);
         Assert.All(tcpRules, r => Assert.True(rules.IndexOf(r) > udpFailOpen));
     }
 

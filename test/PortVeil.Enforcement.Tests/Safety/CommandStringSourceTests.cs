@@ -161,8 +161,11 @@ public partial class CommandStringSourceTests
         var holes = Interpolated().Matches(body)
             .SelectMany(m => Hole().Matches(m.Value.Replace("{{", "", StringComparison.Ordinal).Replace("}}", "", StringComparison.Ordinal)))
             .Select(h => h.Groups[1].Value).ToHashSet();
-        Assert.Equal(new HashSet<string> { "Table", "PendingYoung4", "PendingYoung6", "PendingUdpYoung4", "PendingUdpYoung6", "ms", "Options.TrackingSetSize" }, holes);
+        Assert.Equal(new HashSet<string> { "Table", "PendingYoung4", "PendingYoung6", "PendingUdpYoung4", "PendingUdpYoung6", "PendingWary4", "PendingWary6", "ms", "wary", "Options.TrackingSetSize" }, holes);
         Assert.Contains("var ms = ((long)Math.Ceiling(", body, StringComparison.Ordinal);
+        Assert.Contains("var wary = ((long)Math.Ceiling(PortVeilRulesetDefaults.WaryDelay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);", body, StringComparison.Ordinal);
+        Assert.Contains("const string PendingWary4", text, StringComparison.Ordinal);
+        Assert.Contains("const string PendingWary6", text, StringComparison.Ordinal);
         Assert.Contains("const string PendingYoung4", text, StringComparison.Ordinal);
         Assert.Contains("const string PendingYoung6", text, StringComparison.Ordinal);
         Assert.Contains("const string PendingUdpYoung4", text, StringComparison.Ordinal);
