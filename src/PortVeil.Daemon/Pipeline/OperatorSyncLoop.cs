@@ -197,18 +197,13 @@ internal sealed class OperatorSyncLoop
 
         Forget(_seenStarted, now - Overlap - Overlap);
         Forget(_seenEnded, now - Overlap - Overlap);
-        foreach (var (id, at) in _announced)
-        {
-            if (at < now - Overlap - Overlap)
-            {
-                _announced.TryRemove(id, out _);
-            }
-        }
+        Forget(_announced, now - Overlap - Overlap);
 
         _since = now;
     }
 
-    private static void Forget(Dictionary<Guid, DateTimeOffset> seen, DateTimeOffset before)
+    // Removing while enumerating is safe for both kinds used here (Dictionary since .NET Core 3.0, ConcurrentDictionary).
+    private static void Forget(IDictionary<Guid, DateTimeOffset> seen, DateTimeOffset before)
     {
         foreach (var (id, at) in seen)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PortVeil.Enforcement.Nftables;
 
 namespace PortVeil.Enforcement.Tests.Nftables;
@@ -9,24 +8,7 @@ namespace PortVeil.Enforcement.Tests.Nftables;
 /// </summary>
 public class RulesetGatingUnderFloodTests
 {
-    private static List<string> Served(PortVeilRulesetOptions options) => Chain(options, PortVeilRuleset.ServedChain);
-
-    private static List<string> Chain(PortVeilRulesetOptions options, string chain)
-    {
-        var b = new NftTableBuilder("portveil");
-        new PortVeilRuleset(options).AppendTo(b);
-        using var doc = JsonDocument.Parse(b.ToJsonString());
-        var rules = new List<string>();
-        foreach (var cmd in doc.RootElement.GetProperty("nftables").EnumerateArray())
-        {
-            if (cmd.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == chain)
-            {
-                rules.Add(rule.GetProperty("expr").GetRawText());
-            }
-        }
-
-        return rules;
-    }
+    private static List<string> Served(PortVeilRulesetOptions options) => RulesetChains.Rules(options, PortVeilRuleset.ServedChain);
 
     [Fact]
     public void A_first_SYN_that_could_not_be_remembered_is_logged_as_served_and_accepted_by_the_last_rule()
@@ -103,7 +85,7 @@ public class RulesetGatingUnderFloodTests
     [Fact]
     public void The_probe_limit_marks_a_source_only_after_every_set_took_its_element_and_never_ends_the_chain()
     {
-        var rules = Chain(new PortVeilRulesetOptions(), PortVeilRuleset.UnservedChain);
+        var rules = RulesetChains.Rules(new PortVeilRulesetOptions(), PortVeilRuleset.UnservedChain);
 
         foreach (var (probed, meter, probers) in new[] { ("@probed4", "@probe_meter4", "@probers4"), ("@probed6", "@probe_meter6", "@probers6") })
         {
@@ -140,7 +122,7 @@ public class RulesetGatingUnderFloodTests
         var options = new PortVeilRulesetOptions { GatingProbeLimit = 0 };
 
         Assert.DoesNotContain(Served(options), r => r.Contains("@probers", StringComparison.Ordinal));
-        Assert.DoesNotContain(Chain(options, PortVeilRuleset.UnservedChain), r => r.Contains("@probed", StringComparison.Ordinal));
+        Assert.DoesNotContain(RulesetChains.Rules(options, PortVeilRuleset.UnservedChain), r => r.Contains("@probed", StringComparison.Ordinal));
         Assert.DoesNotContain(PortVeilRuleset.Probers4, new PortVeilRuleset(options).ExpectedSets);
     }
 

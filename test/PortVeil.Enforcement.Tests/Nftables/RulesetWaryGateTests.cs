@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PortVeil.Enforcement.Nftables;
 
 namespace PortVeil.Enforcement.Tests.Nftables;
@@ -10,29 +9,12 @@ namespace PortVeil.Enforcement.Tests.Nftables;
 /// </summary>
 public class RulesetWaryGateTests
 {
-    private static List<string> Chain(PortVeilRulesetOptions options, string chain)
-    {
-        var b = new NftTableBuilder("portveil");
-        new PortVeilRuleset(options).AppendTo(b);
-        using var doc = JsonDocument.Parse(b.ToJsonString());
-        var rules = new List<string>();
-        foreach (var cmd in doc.RootElement.GetProperty("nftables").EnumerateArray())
-        {
-            if (cmd.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == chain)
-            {
-                rules.Add(rule.GetProperty("expr").GetRawText());
-            }
-        }
-
-        return rules;
-    }
-
     private static int Index(List<string> rules, string part) => rules.FindIndex(r => r.Contains(part, StringComparison.Ordinal));
 
     [Fact]
     public void A_wary_source_is_dropped_before_the_retransmit_accept_and_marked_before_the_first_contact_drop()
     {
-        var rules = Chain(new PortVeilRulesetOptions(), PortVeilRuleset.ServedChain);
+        var rules = RulesetChains.Rules(new PortVeilRulesetOptions(), PortVeilRuleset.ServedChain);
 
         foreach (var (pendingWary, wary, young) in new[] { ("@pending_wary4", "@wary4", "@pending_young4"), ("@pending_wary6", "@wary6", "@pending_young6") })
         {
@@ -60,7 +42,7 @@ public class RulesetWaryGateTests
     [Fact]
     public void Unserved_tcp_and_udp_attempts_from_sources_not_known_mark_them_wary_without_a_verdict()
     {
-        var rules = Chain(new PortVeilRulesetOptions(), PortVeilRuleset.UnservedChain);
+        var rules = RulesetChains.Rules(new PortVeilRulesetOptions(), PortVeilRuleset.UnservedChain);
 
         foreach (var (wary, known) in new[] { ("@wary4", "@known4"), ("@wary6", "@known6") })
         {
@@ -89,8 +71,8 @@ public class RulesetWaryGateTests
             Assert.DoesNotContain(PortVeilRuleset.Wary4, off.ExpectedSets);
             Assert.DoesNotContain(PortVeilRuleset.PendingWary4, off.ExpectedSets);
             Assert.DoesNotContain("wary", off.NativePrelude(), StringComparison.Ordinal);
-            Assert.DoesNotContain(Chain(options, PortVeilRuleset.ServedChain), r => r.Contains("wary", StringComparison.Ordinal));
-            Assert.DoesNotContain(Chain(options, PortVeilRuleset.UnservedChain), r => r.Contains("wary", StringComparison.Ordinal));
+            Assert.DoesNotContain(RulesetChains.Rules(options, PortVeilRuleset.ServedChain), r => r.Contains("wary", StringComparison.Ordinal));
+            Assert.DoesNotContain(RulesetChains.Rules(options, PortVeilRuleset.UnservedChain), r => r.Contains("wary", StringComparison.Ordinal));
         }
 
         var plain = new PortVeilRuleset(new PortVeilRulesetOptions { GatingWary = false }).ExpectedRuleCounts;

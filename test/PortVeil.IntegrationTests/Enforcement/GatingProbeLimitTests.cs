@@ -32,25 +32,10 @@ public class GatingProbeLimitTests
         }
     });
 
-    private static async Task<(ServerAndScanner Net, NftEnforcer Enforcer, TcpListener Listener)> StartAsync()
-    {
-        var net = ServerAndScanner.Create();
-        try
-        {
-            var listener = net.Server.ListenTcp(ServedPort);
-            // The wary gate off: its 2.5 s hold (any unserved probe arms it) would drop these 1 s retransmits too and
-            // hide what the probe limit alone does; WaryGatingTests covers it.
-            var enforcer = net.StartEnforcer(new PortVeilRulesetOptions { GatingWary = false });
-            await enforcer.EnsureTableAsync();
-            await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort)], []);
-            return (net, enforcer, listener);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
-    }
+    // The wary gate off: its 2.5 s hold (any unserved probe arms it) would drop these 1 s retransmits too and hide what
+    // the probe limit alone does; WaryGatingTests covers it.
+    private static Task<(ServerAndScanner Net, NftEnforcer Enforcer, TcpListener Listener)> StartAsync() =>
+        ServerAndScanner.ServeTcpAsync(ServedPort, new PortVeilRulesetOptions { GatingWary = false });
 
     /// <summary>Raw SYNs (no TCP options) from the scanner, one per <paramref name="ports"/>; true when any was answered SYN-ACK.</summary>
     private static bool RawSyns(ServerAndScanner net, params int[] ports)

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using System.Text.Json;
+using PortVeil.Core;
 using PortVeil.Enforcement.Nftables;
 using PortVeil.TestSupport;
 
@@ -85,6 +87,28 @@ internal sealed class ServerAndScanner : IDisposable
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// A fresh pair with a TCP listener on <paramref name="port"/> in the server and an enforcer whose table serves
+    /// that port; every part is disposed by the caller (the pair too, when setting up fails).
+    /// </summary>
+    public static async Task<(ServerAndScanner Net, NftEnforcer Enforcer, TcpListener Listener)> ServeTcpAsync(ushort port, PortVeilRulesetOptions options)
+    {
+        var net = Create();
+        try
+        {
+            var listener = net.Server.ListenTcp(port);
+            var enforcer = net.StartEnforcer(options);
+            await enforcer.EnsureTableAsync();
+            await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, port)], []);
+            return (net, enforcer, listener);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
     }
 
     public NftEnforcer StartEnforcer(PortVeilRulesetOptions? ruleset = null, bool watchdog = false) =>

@@ -32,23 +32,8 @@ public class WaryGatingTests
         }
     });
 
-    private static async Task<(ServerAndScanner Net, NftEnforcer Enforcer, TcpListener Listener)> StartAsync(PortVeilRulesetOptions options)
-    {
-        var net = ServerAndScanner.Create();
-        try
-        {
-            var listener = net.Server.ListenTcp(ServedPort);
-            var enforcer = net.StartEnforcer(options);
-            await enforcer.EnsureTableAsync();
-            await enforcer.UpdateServedAsync([new(IpProtocol.Tcp, ServedPort)], []);
-            return (net, enforcer, listener);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
-    }
+    private static Task<(ServerAndScanner Net, NftEnforcer Enforcer, TcpListener Listener)> StartAsync(PortVeilRulesetOptions options) =>
+        ServerAndScanner.ServeTcpAsync(ServedPort, options);
 
     /// <summary>net.ipv4.tcp_syn_linear_timeouts in <paramref name="ns"/> (0 on kernels without it: exponential backoff).</summary>
     private static int LinearSynTimeouts(NetworkNamespace ns)
